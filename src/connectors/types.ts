@@ -1,0 +1,29 @@
+// What every receiver connector (WS, API, DB) offers to the send activity.
+
+export interface SendRequest {
+  /** integracao.link with variables already rendered (API: `PUT /clientes/42`; DB: the table; WS: WSDL path). */
+  link: string;
+  /** WS: porta_ws, the operation (`GravarClientes` or `Service.Port.Operation`). */
+  operation?: string;
+  /** The mapped request: WS arguments (merged over the connection's fixed args), API JSON body, DB columns. */
+  body: Record<string, unknown>;
+  /** DB: the columns to return (indice_valor_retorno). */
+  returning?: string[];
+}
+
+export interface SendResult {
+  /** The answer as a JS object: SOAP result, JSON body, or returned row. */
+  answer: unknown;
+  /** What was sent over the wire, secrets masked, for the ledger (e.g. the SOAP envelope). */
+  sent?: string;
+}
+
+/**
+ * Errors thrown by `send` follow src/errors.ts: TransportError (retryable only when the request cannot
+ * have been processed), UnknownOutcome (may have been processed), RecordError (the receiver refused it,
+ * e.g. a SOAP fault or a constraint violation).
+ */
+export interface Receiver {
+  send(request: SendRequest): Promise<SendResult>;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,96 @@
+// Error model. Pure: imported by workflow code too.
+// Every error has a stable `code`; the activity boundary turns it into an ApplicationFailure whose `type`
+// is that code, and the workflow and the API switch on it, never on message text.
+
+/** One problem in the configuration, located so a consultant can find and fix it. */
+export interface ConfigIssue {
+  table?: string;
+  row?: number | string;
+  column?: string;
+  message: string;
+}
+
+export const ErrorCodes = {
+  config: 'INT_CONFIG',
+  record: 'INT_RECORD',
+  transport: 'INT_TRANSPORT',
+  unknownOutcome: 'INT_UNKNOWN_OUTCOME',
+  request: 'INT_REQUEST',
+} as const;
+
+export abstract class IntegradorError extends Error {
+  abstract readonly code: string;
+}
+
+/** The configuration (tables or connection file) is wrong. Never retried; nothing was sent. */
+export class ConfigError extends IntegradorError {
+  readonly code = ErrorCodes.config;
+  constructor(readonly issues: ConfigIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** One record cannot be sent or was refused by the receiver. Fails that record, not the run. */
+export class RecordError extends IntegradorError {
+  readonly code = ErrorCodes.record;
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'RecordError';
+  }
+}
+
+/**
+ * The receiver could not be reached or answered without a readable body.
+ * `retryable` is true only when the request cannot have been processed (connection refused, DNS, TLS
+ * handshake, 429/503 with Retry-After); otherwise the outcome is unknown (see UnknownOutcome).
+ */
+export class TransportError extends IntegradorError {
+  readonly code = ErrorCodes.transport;
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+/** The request may or may not have been processed (timeout after sending, connection reset mid-answer). */
+export class UnknownOutcome extends IntegradorError {
+  readonly code = ErrorCodes.unknownOutcome;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownOutcome';
+  }
+}
+
+export type RequestErrorKind = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found';
+
+/** The caller's request is wrong (HTTP 400/401/403/404). `parameter` names what is wrong. */
+export class RequestError extends IntegradorError {
+  readonly code = ErrorCodes.request;
+  constructor(
+    readonly kind: RequestErrorKind,
+    message: string,
+    readonly parameter?: string,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  const where = [
+    issue.table,
+    issue.row !== undefined ? `id=${issue.row}` : undefined,
+    issue.column,
+  ]
+    .filter((part) => part !== undefined && part !== '')
+    .join(' ');
+  return where ? `${where}: ${issue.message}` : issue.message;
+}

@@ -1,0 +1,12 @@
+// Names shared by client, worker and dev server, kept in one place.
+
+export const DEFAULT_TASK_QUEUE = 'integrador';
+export const DEFAULT_NAMESPACE = 'default';
+export const SET_RUN_WORKFLOW = 'setRun';
+
+/** Search attributes registered on the dev server, so runs can be filtered in the Temporal UI. */
+export const SEARCH_ATTRIBUTES = {
+  IntegradorBase: 'Keyword',
+  IntegradorEmpresa: 'Int',
+  IntegradorIntegracao: 'Int',
+} as const;
