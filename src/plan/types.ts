@@ -1,0 +1,61 @@
+// The Plan: plain data recorded in workflow history (the DSL sample's idea). Connection names, never
+// credentials; SQL and mappings, never row data.
+import type { AnswerRules, ComponentSpec, FieldSpec, TipoConexao } from '../model/types';
+
+/** What a caller asks for; also the workflow's input. Small and free of secrets. */
+export interface RunRequest {
+  base: string;
+  empresaId: number | null;
+  empresaFilialId: number | null;
+  integracaoId: number;
+  params: Record<string, string>;
+}
+
+/** One integration to run (SET). Steps form a union on `kind` so a new kind must be handled to compile. */
+export interface SetStep {
+  kind: 'set';
+  id: number;
+  nome: string;
+  tabela: string | null;
+  connection: { name: string; type: TipoConexao };
+  /** integracao.link, variables not yet rendered. */
+  link: string;
+  operation: string | null;
+  consulta: string;
+  fields: FieldSpec[];
+  components: Record<number, ComponentSpec>;
+  answer: AnswerRules;
+  sqlUpdate: string | null;
+}
+
+export type Step = SetStep;
+
+export interface Plan {
+  request: RunRequest;
+  /** empresa_id, empresa_filial_id, base_crm, integracao_servico_id. */
+  builtins: Record<string, string | number | null>;
+  steps: Step[];
+  settings: { chunkSize: number; maxChunksInFlight: number };
+}
+
+export type IntegrationStatus = 'ok' | 'vazio' | 'erro' | 'nao_executada';
+
+export interface IntegrationResult {
+  id: number;
+  name: string;
+  status: IntegrationStatus;
+  total: number;
+  counts: Partial<Record<'gravado' | 'enviado' | 'erro' | 'incerto', number>>;
+  message: string;
+  errorCode?: string;
+}
+
+export interface RunResult {
+  success: boolean;
+  message: string;
+  workflowId: string;
+  execucaoId: string;
+  errorCode?: string;
+  issues?: Array<{ table?: string; row?: number | string; column?: string; message: string }>;
+  integrations: IntegrationResult[];
+}
