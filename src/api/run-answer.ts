@@ -1,0 +1,40 @@
+// A run's result and its ledger records → the JSON answer of SPEC §9 and its HTTP status.
+import { ErrorCodes } from '../errors';
+import type { RecordView } from '../ledger/ledger';
+import type { RunResult } from '../plan/types';
+
+export interface RecordAnswer {
+  key: string;
+  status: string;
+  values: Record<string, unknown>;
+  message: string;
+  attempts: number;
+}
+
+export function runAnswer(result: RunResult, records: RecordView[]) {
+  const byIntegration = new Map<number, RecordAnswer[]>();
+  for (const r of records) {
+    const list = byIntegration.get(r.integracao_id) ?? [];
+    list.push({ key: r.chave, status: r.status, values: r.valores ?? {}, message: r.erro ?? (r.status === 'gravado' || r.status === 'enviado' ? 'OK' : r.status), attempts: r.tentativas });
+    byIntegration.set(r.integracao_id, list);
+  }
+  return {
+    success: result.success,
+    message: result.message,
+    workflowId: result.workflowId,
+    ...(result.issues ? { issues: result.issues } : {}),
+    integrations: result.integrations.map((i) => ({ ...i, records: byIntegration.get(i.id) ?? [] })),
+  };
+}
+
+export function httpStatusOf(result: RunResult, records: RecordView[]): number {
+  if (result.success) return 200;
+  if (result.errorCode === ErrorCodes.config) return 422;
+  if (result.errorCode === ErrorCodes.record) {
+    const failed = records.filter((r) => r.status === 'erro' || r.status === 'incerto');
+    // a record refused before sending (its data) is unprocessable; anything the receiver said is a 502
+    if (failed.length && failed.every((r) => r.erro_tipo === 'mapeamento')) return 422;
+    return 502;
+  }
+  return 502;
+}

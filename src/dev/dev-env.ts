@@ -1,0 +1,101 @@
+// `integrador dev`: everything on embedded defaults. PostgreSQL with the demo CRM, the Temporal dev server
+// with its Web UI, the G5-like SOAP receiver, a worker and the API. Data survives restarts in .data/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { stringify } from 'yaml';
+import { loadConfig } from '../config/load-config';
+import type { AppConfig } from '../config/types';
+import { migrate } from '../crm/migrate';
+import { createCrmPools } from '../crm/pools';
+import { startServer, type RunningServer } from '../api/server';
+import { startWorker, type RunningWorker } from '../worker';
+import { DEFAULT_TASK_QUEUE } from '../temporal/constants';
+import { seedDemoCrm, seedDemoIntegration } from './demo-seed';
+import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres';
+import { freePort } from './free-port';
+import { startG5Receiver, type G5Receiver } from './g5-receiver';
+import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server';
+
+export const DEMO_TOKEN = 'demo-token';
+const DEMO_G5_USER = 'integrador';
+const DEMO_G5_PASSWORD = 'senha-demo-g5';
+
+export interface DevEnvironment {
+  config: AppConfig;
+  configPath: string;
+  apiUrl: string;
+  uiUrl?: string;
+  receiver: G5Receiver;
+  crmUrl: string;
+  stop(): Promise<void>;
+}
+
+async function portOr(preferred: number): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((done) => {
+    const probe = createServer();
+    probe.once('error', () => freePort().then(done));
+    probe.listen(preferred, '127.0.0.1', () => probe.close(() => done(preferred)));
+  });
+}
+
+export async function startDevEnvironment(opts: { dataDir?: string; apiPort?: number; log?: (line: string) => void } = {}): Promise<DevEnvironment> {
+  const log = opts.log ?? (() => undefined);
+  const dataDir = resolve(opts.dataDir ?? join(__dirname, '..', '..', '.data'));
+  mkdirSync(dataDir, { recursive: true });
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch(() => undefined);
+  };
+  try {
+    log('starting embedded PostgreSQL, Temporal dev server and the G5 demo receiver…');
+    const [pg, temporal, receiver]: [EmbeddedPg, TemporalDevServer, G5Receiver] = await Promise.all([
+      startEmbeddedPostgres({ dir: join(dataDir, 'pg') }),
+      startTemporalDevServer({ ui: true, port: await portOr(7233), uiPort: await portOr(8233), dbFile: join(dataDir, 'temporal.db') }),
+      startG5Receiver({ user: DEMO_G5_USER, password: DEMO_G5_PASSWORD }),
+    ]);
+    stops.push(() => pg.stop(), () => temporal.stop(), () => receiver.close());
+    const crmUrl = await pg.createDatabase('crm_demo');
+
+    process.env.G5_PASSWORD ??= DEMO_G5_PASSWORD;
+    const configPath = join(dataDir, 'integrador.dev.yaml');
+    const apiPort = opts.apiPort ?? Number(process.env.PORT ?? 3000);
+    writeFileSync(
+      configPath,
+      `# Written by \`integrador dev\`; every other command takes it with --config.\n` +
+        stringify({
+          temporal: { address: temporal.address, namespace: temporal.namespace, taskQueue: DEFAULT_TASK_QUEUE },
+          api: { port: apiPort, host: '127.0.0.1', waitLimitMs: 60000 },
+          bases: {
+            demo: {
+              database: crmUrl,
+              tokens: [{ sha256: createHash('sha256').update(DEMO_TOKEN).digest('hex') }],
+              connections: {
+                g5: { type: 'WS', url: receiver.baseUrl, args: { user: DEMO_G5_USER, password: '${G5_PASSWORD}', encryption: 0 }, timeoutMs: 30000, concurrency: 4 },
+              },
+            },
+          },
+        }),
+    );
+    const config = loadConfig(configPath);
+
+    await migrate(crmUrl);
+    const crm = createCrmPools(config);
+    try {
+      await seedDemoCrm(crm.pool('demo'));
+      await seedDemoIntegration(crm.pool('demo'));
+    } finally {
+      await crm.close();
+    }
+
+    const worker: RunningWorker = await startWorker(config);
+    stops.push(() => worker.shutdown());
+    const server: RunningServer = await startServer(config);
+    stops.push(() => server.close());
+    return { config, configPath, apiUrl: server.url, uiUrl: temporal.uiUrl, receiver, crmUrl, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

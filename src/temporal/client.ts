@@ -1,0 +1,68 @@
+// The client entry point other Node code (the CRM, scripts) imports to start a SET run and await it.
+import { readFileSync } from 'node:fs';
+import { Client, Connection, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type WorkflowHandle } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { TemporalConfig } from '../config/types';
+import type { RunRequest, RunResult } from '../plan/types';
+import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE, SET_RUN_WORKFLOW } from './constants';
+import { setRunWorkflowId } from './workflow-id';
+
+export const BASE_KEY = defineSearchAttributeKey('IntegradorBase', SearchAttributeType.KEYWORD);
+export const EMPRESA_KEY = defineSearchAttributeKey('IntegradorEmpresa', SearchAttributeType.INT);
+export const INTEGRACAO_KEY = defineSearchAttributeKey('IntegradorIntegracao', SearchAttributeType.INT);
+
+/** Connection options for a Temporal address, with TLS and an API key (Temporal Cloud) when configured. */
+export function connectionOptions(config: Pick<TemporalConfig, 'address' | 'tls' | 'apiKey'>) {
+  const tls =
+    config.tls === true || (config.apiKey && config.tls === undefined)
+      ? true
+      : config.tls && typeof config.tls === 'object'
+        ? {
+            serverNameOverride: config.tls.serverName,
+            serverRootCACertificate: config.tls.caFile ? readFileSync(config.tls.caFile) : undefined,
+            clientCertPair:
+              config.tls.certFile && config.tls.keyFile ? { crt: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined,
+          }
+        : undefined;
+  return { address: config.address ?? '127.0.0.1:7233', tls, apiKey: config.apiKey };
+}
+
+export interface IntegradorClient {
+  /** Starts a run, or joins the one already running for the same request. */
+  start(request: RunRequest): Promise<WorkflowHandle>;
+  /** Starts (or joins) a run and waits for its result. */
+  run(request: RunRequest): Promise<RunResult>;
+  handle(workflowId: string): WorkflowHandle;
+  temporal: Client;
+  close(): Promise<void>;
+}
+
+export async function createIntegradorClient(config: Partial<TemporalConfig> = {}): Promise<IntegradorClient> {
+  const connection = await Connection.connect(connectionOptions(config));
+  const client = new Client({ connection, namespace: config.namespace ?? DEFAULT_NAMESPACE });
+  const taskQueue = config.taskQueue ?? DEFAULT_TASK_QUEUE;
+  const start = (request: RunRequest) =>
+    client.workflow.start(SET_RUN_WORKFLOW, {
+      args: [request],
+      taskQueue,
+      workflowId: setRunWorkflowId(request),
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      typedSearchAttributes: [
+        { key: BASE_KEY, value: request.base },
+        ...(request.empresaId !== null ? [{ key: EMPRESA_KEY, value: request.empresaId }] : []),
+        { key: INTEGRACAO_KEY, value: request.integracaoId },
+      ],
+      memo: { resumo: `SET base=${request.base} empresa=${request.empresaId ?? ''} integracao=${request.integracaoId}` },
+    });
+  return {
+    start,
+    async run(request) {
+      const handle = await start(request);
+      return handle.result();
+    },
+    handle: (workflowId) => client.workflow.getHandle(workflowId),
+    temporal: client,
+    close: () => connection.close(),
+  };
+}

@@ -1,0 +1,2 @@
+// Workflow barrel: workflowsPath and bundleWorkflowCode point here.
+export { setRun } from './set-run';

@@ -1,0 +1,19 @@
+// Activity option profiles (the saga sample's idea): CRM work retries with backoff; sends retry only what
+// the activity itself marks retryable (the request cannot have been processed).
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { ErrorCodes } from '../src/errors';
+
+const NEVER_RETRIED = [ErrorCodes.config, ErrorCodes.record, ErrorCodes.request, ErrorCodes.unknownOutcome];
+
+export const crm = proxyActivities<Pick<Activities, 'loadPlan' | 'queryRecords'>>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
+});
+
+export const send = proxyActivities<Pick<Activities, 'sendRecords'>>({
+  startToCloseTimeout: '30 minutes',
+  // a killed worker is noticed within the heartbeat timeout; the retried attempt resumes from the ledger
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8, nonRetryableErrorTypes: NEVER_RETRIED },
+});
