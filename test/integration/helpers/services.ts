@@ -1,6 +1,5 @@
 // Real services for integration tests: the ones `npm test` started (through environment variables), or,
 // when a file is run on its own, a private embedded PostgreSQL and Temporal dev server stopped at the end.
-import { after } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../../src/dev/embedded-postgres';
@@ -19,17 +18,22 @@ export function testServices(): Promise<TestServices> {
   return services;
 }
 
+// Not node:test's after(): registered inside a before hook, it would run as soon as that hook ends.
+function stopAtExit(stop: () => Promise<void>) {
+  process.once('beforeExit', () => void stop());
+}
+
 async function start(): Promise<TestServices> {
   let pgUrl = process.env.INTEGRADOR_TEST_PG_URL;
   let temporalAddress = process.env.INTEGRADOR_TEST_TEMPORAL_ADDRESS;
   if (!pgUrl) {
     const pg = await startEmbeddedPostgres();
-    after(() => pg.stop());
+    stopAtExit(() => pg.stop());
     pgUrl = pg.url;
   }
   if (!temporalAddress) {
     const temporal = await startTemporalDevServer();
-    after(() => temporal.stop());
+    stopAtExit(() => temporal.stop());
     temporalAddress = temporal.address;
   }
   const maintenanceUrl = pgUrl;
