@@ -1,9 +1,14 @@
 // The worker: builds the activities' dependencies once, runs workflows and activities, closes them on stop.
+import { createServer, type Server } from 'node:http';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { AppConfig } from './config/types';
 import { createReceiverRegistry, type ReceiverRegistry } from './connectors/registry';
 import { createCrmPools } from './crm/pools';
+import { activityLogging } from './logging/activity-logging';
+import { createRunLogs, type RunLogs } from './logging/run-logs';
+import { processMetrics, type Metrics } from './metrics/metrics';
+import { metricsSinks, onSendMetrics, timedReceivers, WORKFLOW_INTERCEPTOR_MODULE } from './metrics/worker-metrics';
 import { connectionOptions } from './temporal/client';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -11,16 +16,21 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per process (bundling takes seconds). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [WORKFLOW_INTERCEPTOR_MODULE], logger: quietLogger });
   return bundle;
 }
 
 const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never;
 
+/** How long a stopping worker lets in-flight activities (a chunk being sent) finish before cancelling them. */
+export const SHUTDOWN_GRACE_MS = 30_000;
+
 export interface RunningWorker {
   worker: Worker;
   /** Resolves when the worker has stopped (after `shutdown`). */
   done: Promise<void>;
+  /** The worker's own /metrics server, when it was given a metrics port. */
+  metricsUrl?: string;
   shutdown(): Promise<void>;
 }
 
@@ -28,11 +38,36 @@ export interface WorkerOverrides {
   receivers?: ReceiverRegistry;
   taskQueue?: string;
   activities?: Partial<ReturnType<typeof createActivities>>;
+  logs?: RunLogs;
+  metrics?: Metrics;
+  /** Serve the metrics on this port (0 = any free one); defaults to WORKER_METRICS_PORT, else none. */
+  metricsPort?: number;
+}
+
+function metricsServer(metrics: Metrics, port: number, host: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    metrics.registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      (err: Error) => res.writeHead(500).end(err.message),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
 }
 
 export async function startWorker(config: AppConfig, overrides: WorkerOverrides = {}): Promise<RunningWorker> {
+  const metrics = overrides.metrics ?? processMetrics();
+  const ownLogs = overrides.logs ? undefined : createRunLogs(config);
+  const logs = overrides.logs ?? ownLogs!;
   const crm = createCrmPools(config);
-  const receivers = overrides.receivers ?? createReceiverRegistry(config);
+  // TODO(connectors): pass onSendMetrics(metrics) as createReceiverRegistry's `onSend` once it exists, and drop timedReceivers
+  const receivers = timedReceivers(overrides.receivers ?? createReceiverRegistry(config), onSendMetrics(metrics));
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   const worker = await Worker.create({
     connection,
@@ -40,16 +75,27 @@ export async function startWorker(config: AppConfig, overrides: WorkerOverrides 
     taskQueue: overrides.taskQueue ?? config.temporal.taskQueue,
     workflowBundle: await workflowBundle(),
     activities: { ...createActivities({ config, crm, receivers }), ...overrides.activities },
+    interceptors: { activity: [activityLogging(logs)] },
+    sinks: metricsSinks(metrics),
     maxConcurrentActivityTaskExecutions: 20,
+    shutdownGraceTime: SHUTDOWN_GRACE_MS,
   });
+  const port = overrides.metricsPort ?? (process.env.WORKER_METRICS_PORT ? Number(process.env.WORKER_METRICS_PORT) : undefined);
+  const host = process.env.WORKER_METRICS_HOST ?? config.api.host;
+  const server = port === undefined ? undefined : await metricsServer(metrics, port, host);
+  const address = server?.address();
+  const metricsUrl = address && typeof address === 'object' ? `http://${host}:${address.port}/metrics` : undefined;
   const done = worker.run().finally(async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await receivers.close();
     await crm.close();
     await connection.close();
+    await ownLogs?.close();
   });
   return {
     worker,
     done,
+    metricsUrl,
     async shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;

@@ -1,6 +1,9 @@
-// The API with a port: builds its clients once and closes them once.
+// The API with a port: builds its clients once and closes them once. close() stops accepting connections,
+// lets in-flight requests finish (a waiting /integrar included), then closes the clients.
 import type { AppConfig } from '../config/types';
 import { createCrmPools } from '../crm/pools';
+import { createRunLogs } from '../logging/run-logs';
+import { processMetrics } from '../metrics/metrics';
 import { createIntegradorClient } from '../temporal/client';
 import { buildApp } from './app';
 
@@ -9,17 +12,21 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: AppConfig, opts: { port?: number; logger?: boolean | object } = {}): Promise<RunningServer> {
+export async function startServer(config: AppConfig, opts: { port?: number; host?: string; logger?: boolean | object } = {}): Promise<RunningServer> {
   const client = await createIntegradorClient(config.temporal);
   const crm = createCrmPools(config);
-  const app = buildApp({ config, client, crm, logger: opts.logger });
+  const logs = createRunLogs(config);
+  const app = buildApp({ config, client, crm, logger: opts.logger, logs, metrics: processMetrics() });
   app.addHook('onClose', async () => {
     await crm.close();
     await client.close();
+    await logs.close();
   });
   const port = opts.port ?? (process.env.PORT ? Number(process.env.PORT) : config.api.port);
-  await app.listen({ host: config.api.host, port });
+  const host = opts.host ?? process.env.HOST ?? config.api.host;
+  await app.listen({ host, port });
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  return { url: `http://${config.api.host}:${actualPort}`, close: () => app.close() };
+  let closing: Promise<void> | undefined;
+  return { url: `http://${host}:${actualPort}`, close: () => (closing ??= app.close()) };
 }

@@ -3,11 +3,14 @@
 import { Command } from 'commander';
 import { ConfigError } from '../errors';
 import { registerDev } from './commands/dev';
+import { registerHistory } from './commands/history';
 import { registerMigrate } from './commands/migrate';
+import { registerRun } from './commands/run';
 import { registerServe } from './commands/serve';
+import { registerStatus } from './commands/status';
 
 const program = new Command('integrador').description('Sends CRM records to ERPs and other receivers, on Temporal').showHelpAfterError();
-for (const register of [registerDev, registerServe, registerMigrate]) register(program);
+for (const register of [registerDev, registerServe, registerMigrate, registerRun, registerStatus, registerHistory]) register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {

@@ -27,6 +27,23 @@ export function connectionOptions(config: Pick<TemporalConfig, 'address' | 'tls'
   return { address: config.address ?? '127.0.0.1:7233', tls, apiKey: config.apiKey };
 }
 
+/**
+ * The memo shown in the Temporal UI next to a run: who asked for what. Parameter names only: their values
+ * may be personal data (the workflow id carries only their digest, for the same reason).
+ */
+export function runMemo(request: RunRequest) {
+  const empresa = request.empresaFilialId !== null ? `${request.empresaId ?? ''}/${request.empresaFilialId}` : String(request.empresaId ?? '');
+  const params = Object.keys(request.params).sort();
+  return {
+    resumo: `SET base=${request.base} empresa=${empresa} integracao=${request.integracaoId}${params.length ? ` params=${params.join(',')}` : ''}`,
+    base: request.base,
+    empresaId: request.empresaId,
+    empresaFilialId: request.empresaFilialId,
+    integracaoId: request.integracaoId,
+    parametros: params,
+  };
+}
+
 export interface IntegradorClient {
   /** Starts a run, or joins the one already running for the same request. */
   start(request: RunRequest): Promise<WorkflowHandle>;
@@ -53,7 +70,7 @@ export async function createIntegradorClient(config: Partial<TemporalConfig> = {
         ...(request.empresaId !== null ? [{ key: EMPRESA_KEY, value: request.empresaId }] : []),
         { key: INTEGRACAO_KEY, value: request.integracaoId },
       ],
-      memo: { resumo: `SET base=${request.base} empresa=${request.empresaId ?? ''} integracao=${request.integracaoId}` },
+      memo: runMemo(request),
     });
   return {
     start,

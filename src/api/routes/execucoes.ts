@@ -1,0 +1,33 @@
+// GET /execucoes/{workflowId}?base_crm=B: a run's history (SPEC §9), with the same token as /integrar.
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { RequestError } from '../../errors';
+import { EMPRESA_KEY } from '../../temporal/client';
+import type { AppDeps } from '../app';
+import { checkToken } from '../auth';
+import { runView } from './run-view';
+import { baseOf, requireToken } from './shared';
+
+export function execucoesRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'config' | 'client' | 'crm'>): void {
+  const { config, client, crm } = deps;
+  app.get<{ Params: { workflowId: string }; Querystring: { base_crm?: string } }>('/execucoes/:workflowId', async (req, reply) => {
+    const token = requireToken(req);
+    const baseName = req.query.base_crm;
+    if (!baseName) throw new RequestError('bad_request', 'missing parameter base_crm', 'base_crm');
+    const base = baseOf(config, baseName);
+    const { workflowId } = req.params;
+    const notFound = () => new RequestError('not_found', `no run ${workflowId} in base ${baseName}`, 'workflowId');
+    // a run of another base is not even looked up: its id says which base it belongs to
+    if (!workflowId.startsWith(`set-${baseName}-`)) throw notFound();
+    const handle = client.handle(workflowId);
+    let empresa: number | null;
+    try {
+      empresa = (await handle.describe()).typedSearchAttributes.get(EMPRESA_KEY) ?? null;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound();
+      throw err;
+    }
+    checkToken(base, token, empresa);
+    return reply.send(await runView(handle, crm.pool(baseName)));
+  });
+}
