@@ -16,8 +16,7 @@ function files(path: string): string[] {
   return readdirSync(full).flatMap((name) => files(join(path, name))).filter((f) => f.endsWith('.ts'));
 }
 
-function imports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
+function imports(text: string): string[] {
   // `import type` vanishes at compile time, so it is allowed
   const found = [...text.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
   found.push(...[...text.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => (m[1] ?? m[2])!));
@@ -27,7 +26,7 @@ function imports(file: string): string[] {
 test('workflow code and pure modules import nothing with side effects', () => {
   const offences: string[] = [];
   for (const file of PURE.flatMap(files)) {
-    for (const spec of imports(file)) {
+    for (const spec of imports(readFileSync(file, 'utf8'))) {
       const name = spec.replace(/^node:/, '');
       if (FORBIDDEN.has(name) || FORBIDDEN.has(name.split('/')[0]!)) offences.push(`${relative(ROOT, file)} imports ${spec}`);
       if (spec.startsWith('.')) {
@@ -40,7 +39,8 @@ test('workflow code and pure modules import nothing with side effects', () => {
   assert.deepEqual(offences, []);
 });
 
-test('the check finds a forbidden import (negative control)', () => {
-  assert.ok(FORBIDDEN.has('fs') && FORBIDDEN.has('pg'));
-  assert.deepEqual(imports(__filename).filter((s) => s.startsWith('node:')).length > 0, true);
+test('the check sees value imports and lets type imports through (negative control)', () => {
+  const found = imports("import { readFileSync } from 'node:fs';\nimport type { Pool } from 'pg';\nconst x = require('axios');\n");
+  assert.deepEqual(found, ['node:fs', 'axios']);
+  assert.ok(FORBIDDEN.has('fs') && FORBIDDEN.has('axios'));
 });
