@@ -1,6 +1,7 @@
-// Activity: run an integration's CRM query and store its rows in the ledger. Only counts and chunk numbers
-// go back to the workflow, so row data stays out of history.
+// Activity: run an integration's CRM query and store its rows in the ledger. Only the count of records and
+// chunks goes back to the workflow, so row data stays out of history however many rows there are.
 import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import { ConfigError, type ConfigIssue } from '../src/errors';
 import type { NewRecord, RunKey } from '../src/ledger/ledger';
 import { insertRecords, countRecords } from '../src/ledger/ledger';
@@ -20,10 +21,13 @@ export interface QueryRecordsInput {
 
 export interface QueryRecordsOutput {
   total: number;
-  lotes: number[];
+  /** The records are in chunks (lotes) 0..chunks-1, in query order. */
+  chunks: number;
 }
 
-const INSERT_BATCH = 1000;
+/** Rows fetched from the CRM and inserted into the ledger at a time: memory stays bounded for any result size. */
+const FETCH_ROWS = 1000;
+const CURSOR = 'integrador_consulta';
 
 /** The query row's `id` column, else a digest of the whole row (SPEC §2, envio). */
 export function recordKey(row: Record<string, unknown>): string {
@@ -56,21 +60,41 @@ export function createQueryRecords(deps: Pick<ActivityDeps, 'crm'>) {
     const pool = deps.crm.pool(input.base);
     const where = { table: 'integracao', row: step.id, column: 'consulta' };
     const bound = bindSql(step.consulta, new Scope(input.layers), where);
-    const result = await asConfigSql(where, () => pool.query({ text: bound.text, values: bound.values }));
-    const columns = result.fields.map((f) => f.name);
-    const issues = checkStepVariables(step, columns, input.layers);
-    if (issues.length) throw new ConfigError(issues);
-
-    const seen = new Map<string, number>();
-    const records: NewRecord[] = result.rows.map((row, seq) => {
-      let chave = recordKey(row);
-      const n = (seen.get(chave) ?? 0) + 1;
-      seen.set(chave, n);
-      if (n > 1) chave = `${chave}#${n}`; // a query that repeats an id still sends each row once
-      return { chave, seq, lote: Math.floor(seq / input.chunkSize), linha: row };
-    });
-    for (let i = 0; i < records.length; i += INSERT_BATCH) {
-      await insertRecords(pool, run, records.slice(i, i + INSERT_BATCH));
+    const keys = new Map<string, number>();
+    let seq = 0;
+    // A cursor streams the rows into the ledger FETCH_ROWS at a time. A retried attempt reads them again;
+    // the ledger's unique key keeps what an earlier attempt inserted (the consulta should have an ORDER BY).
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await asConfigSql(where, () => client.query({ text: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${bound.text}`, values: bound.values }));
+      for (let checked = false; ; ) {
+        const batch = await asConfigSql(where, () => client.query(`FETCH ${FETCH_ROWS} FROM ${CURSOR}`));
+        if (!checked) {
+          const issues = checkStepVariables(step, batch.fields.map((f) => f.name), input.layers);
+          if (issues.length) throw new ConfigError(issues);
+          checked = true;
+        }
+        const records: NewRecord[] = batch.rows.map((row) => {
+          let chave = recordKey(row);
+          const n = (keys.get(chave) ?? 0) + 1;
+          keys.set(chave, n);
+          if (n > 1) chave = `${chave}#${n}`; // a query that repeats an id still sends each row once
+          const at = seq++;
+          return { chave, seq: at, lote: Math.floor(at / input.chunkSize), linha: row };
+        });
+        await insertRecords(pool, run, records);
+        Context.current().heartbeat(seq);
+        if (batch.rows.length < FETCH_ROWS) break;
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      if (!(err instanceof ConfigError)) broken = err as Error;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release(broken);
     }
     return countRecords(pool, run);
   };

@@ -1,25 +1,20 @@
 // Activity: send one chunk of an integration's records, read each answer, write back (SPEC §5, §7, §8).
-// The ledger decides what to do with each record, so a retried attempt never sends a record twice.
-import { Context } from '@temporalio/activity';
+// The ledger decides what to do with each record, so a retried attempt never sends a record twice:
+//   pendente            → send
+//   enviando (a crash)  → send again only when the connection is safeToResend, else `incerto`
+//   enviado             → write back (the answer is in the ledger), never send again
+//   gravado/erro/incerto → report as is
+import { CancelledFailure, Context } from '@temporalio/activity';
 import { readAnswer, parseAnswerRules, type ParsedAnswerRules } from '../src/answer';
 import { maskSecrets } from '../src/connectors/mask';
-import type { LimitedReceiver } from '../src/connectors/registry';
 import { writeBack } from '../src/crm/write-back';
 import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../src/errors';
-import {
-  markFailed,
-  markPending,
-  markSending,
-  markSent,
-  recordsOfChunk,
-  type LedgerRecord,
-  type RecordStatus,
-  type RunKey,
-} from '../src/ledger/ledger';
+import { claimForSending, markFailed, markPending, markSent, recordsOfChunk, type LedgerRecord, type RecordStatus, type RunKey, type Seen } from '../src/ledger/ledger';
 import { mapRecord } from '../src/mapping';
 import type { SetStep } from '../src/plan/types';
 import { renderUrlPath, Scope, type ScopeLayers } from '../src/templating';
 import type { ActivityDeps } from './deps';
+import { runAll } from './run-all';
 
 export interface SendRecordsInput {
   run: RunKey;
@@ -39,12 +34,15 @@ export interface SendRecordsOutput {
   firstError: string | null;
 }
 
-interface RecordOutcome {
-  status: FinalStatus;
-  seq: number;
-  values?: Record<string, unknown>;
-  error?: string;
-}
+type RecordOutcome =
+  | { status: FinalStatus; seq: number; values?: Record<string, unknown>; error?: string }
+  /** Not finished by this attempt (nothing was processed, or another attempt owns it): the retried attempt takes it. */
+  | { status: 'retry'; seq: number; error: string; retryAfterMs?: number };
+
+/** How often a running chunk tells Temporal it is alive, whatever its sends are doing. */
+const HEARTBEAT_EVERY_MS = 1_000;
+
+const UNCERTAIN_AFTER_CRASH = 'unknown outcome: an earlier attempt was interrupted after marking it enviando; check the receiver before sending it again';
 
 export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' | 'config'>) {
   return async function sendRecords(input: SendRecordsInput): Promise<SendRecordsOutput> {
@@ -54,130 +52,129 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
     const { rules, issues } = parseAnswerRules(step.answer, { table: 'integracao', row: step.id });
     if (issues.length) throw new ConfigError(issues);
     const mask = (text: string) => maskSecrets(text, deps.config.secrets);
-    const records = await recordsOfChunk(pool, run, input.lote);
+    const lookups = { query: async (sql: { text: string; values: unknown[] }) => (await pool.query({ text: sql.text, values: sql.values })).rows };
 
     const processOne = async (record: LedgerRecord): Promise<RecordOutcome> => {
-      const scope = new Scope({ ...input.layers, row: record.linha });
-      const done = (status: FinalStatus, extra: Partial<RecordOutcome> = {}): RecordOutcome => ({ status, seq: record.seq, ...extra });
       switch (record.status) {
         case 'gravado':
-          return done('gravado', { values: record.valores ?? {} });
+          return { status: 'gravado', seq: record.seq, values: record.valores ?? {} };
         case 'erro':
         case 'incerto':
-          return done(record.status, { error: record.erro ?? undefined });
+          return { status: record.status, seq: record.seq, error: record.erro ?? undefined };
         case 'enviado':
-          return finish(record, scope, record.valores ?? {});
+          return finish(record, record.tentativas, record.valores ?? {});
         case 'enviando':
-          if (!target.config.safeToResend) {
-            const erro = 'unknown outcome: an earlier attempt was interrupted after sending; check the receiver before sending it again';
-            await markFailed(pool, record.id, 'incerto', { erro, tipo: 'transporte' });
-            return done('incerto', { error: erro });
+          if (target.config.safeToResend) return sendOne(record);
+          if (await markFailed(pool, record, 'incerto', { erro: UNCERTAIN_AFTER_CRASH, tipo: 'transporte' })) {
+            return { status: 'incerto', seq: record.seq, error: UNCERTAIN_AFTER_CRASH };
           }
-          return sendOne(record, scope);
+          return changedElsewhere(record);
         case 'pendente':
-          return sendOne(record, scope);
+          return sendOne(record);
       }
     };
 
-    const sendOne = async (record: LedgerRecord, scope: Scope): Promise<RecordOutcome> => {
+    const sendOne = async (record: LedgerRecord): Promise<RecordOutcome> => {
+      const scope = new Scope({ ...input.layers, row: record.linha });
       let body: Record<string, unknown>;
       try {
-        body = await mapRecord(step, record.linha, scope, {
-          query: async (sql) => (await pool.query({ text: sql.text, values: sql.values })).rows,
-        });
+        body = await mapRecord(step, record.linha, scope, lookups);
       } catch (err) {
         if (!(err instanceof RecordError)) throw err;
-        await markFailed(pool, record.id, 'erro', { erro: err.message, tipo: 'mapeamento' });
-        return { status: 'erro', seq: record.seq, error: err.message };
+        if (await markFailed(pool, record, 'erro', { erro: err.message, tipo: 'mapeamento' })) return { status: 'erro', seq: record.seq, error: err.message };
+        return changedElsewhere(record);
       }
       const link = step.connection.type === 'API' ? renderUrlPath(step.link, scope) : step.link;
-      const requisicao = mask(JSON.stringify(body));
-      if (!(await markSending(pool, record.id, requisicao))) {
-        throw new Error(`ledger record ${record.id} changed under this attempt`);
-      }
+      const attempt = await claimForSending(pool, record, mask(JSON.stringify(body)));
+      if (attempt === null) return changedElsewhere(record);
+      const claimed: Seen = { id: record.id, status: 'enviando', tentativas: attempt };
+
       let answer: unknown;
       let sent: string | undefined;
       try {
-        const result = await target.limiter.run(() =>
-          target.receiver.send({ link, operation: step.operation ?? undefined, body, returning: rules.valueKeys }),
-        );
+        const result = await target.limiter.run(() => target.receiver.send({ link, operation: step.operation ?? undefined, body, returning: rules.valueKeys }));
         answer = result.answer;
         sent = result.sent === undefined ? undefined : mask(result.sent);
       } catch (err) {
-        return sendFailed(record, target, err);
+        return sendFailed(record, claimed, err);
       }
       const outcome = readAnswer(answer, rules);
       if (!outcome.ok) {
         const erro = mask(outcome.message);
-        await markFailed(pool, record.id, 'erro', { erro, tipo: 'receptor', resposta: answer, sent });
-        return { status: 'erro', seq: record.seq, error: erro };
+        if (await markFailed(pool, claimed, 'erro', { erro, tipo: 'receptor', resposta: answer, sent })) return { status: 'erro', seq: record.seq, error: erro };
+        return changedElsewhere(record);
       }
-      await markSent(pool, record.id, { resposta: answer, valores: outcome.values, sent });
-      return finish(record, scope, outcome.values);
+      if (!(await markSent(pool, record.id, attempt, { resposta: answer, valores: outcome.values, sent }))) return changedElsewhere(record);
+      return finish(record, attempt, outcome.values);
     };
 
-    const sendFailed = async (record: LedgerRecord, conn: LimitedReceiver, err: unknown): Promise<RecordOutcome> => {
+    const sendFailed = async (record: LedgerRecord, claimed: Seen, err: unknown): Promise<RecordOutcome> => {
       const message = mask(err instanceof Error ? err.message : String(err));
-      if (err instanceof TransportError && err.retryable) {
-        await markPending(pool, record.id); // cannot have been processed: the retried attempt sends it again
-        throw err;
+      const notProcessed = err instanceof TransportError && err.retryable;
+      const resendable = err instanceof UnknownOutcome && target.config.safeToResend;
+      if (notProcessed || resendable) {
+        // back to pendente: the retried attempt sends it again (after Retry-After, when the receiver gave one)
+        if (!(await markPending(pool, claimed.id, claimed.tentativas))) return changedElsewhere(record);
+        return { status: 'retry', seq: record.seq, error: message, retryAfterMs: notProcessed ? err.retryAfterMs : undefined };
       }
-      if (err instanceof UnknownOutcome || !(err instanceof TransportError || err instanceof RecordError)) {
-        if (conn.config.safeToResend && err instanceof UnknownOutcome) {
-          await markPending(pool, record.id);
-          throw new TransportError(message, true);
-        }
-        await markFailed(pool, record.id, 'incerto', { erro: `unknown outcome: ${message}`, tipo: 'transporte' });
-        return { status: 'incerto', seq: record.seq, error: message };
-      }
-      await markFailed(pool, record.id, 'erro', { erro: message, tipo: err instanceof RecordError ? 'receptor' : 'transporte' });
-      return { status: 'erro', seq: record.seq, error: message };
+      const uncertain = err instanceof UnknownOutcome || !(err instanceof TransportError || err instanceof RecordError);
+      const [status, erro, tipo] = uncertain
+        ? (['incerto', `unknown outcome: ${message}`, 'transporte'] as const)
+        : (['erro', message, err instanceof RecordError ? 'receptor' : 'transporte'] as const);
+      if (await markFailed(pool, claimed, status, { erro, tipo })) return { status, seq: record.seq, error: erro };
+      return changedElsewhere(record);
     };
 
-    const finish = async (record: LedgerRecord, scope: Scope, values: Record<string, unknown>): Promise<RecordOutcome> => {
+    const finish = async (record: LedgerRecord, attempt: number, values: Record<string, unknown>): Promise<RecordOutcome> => {
       if (!step.sqlUpdate) return { status: 'enviado', seq: record.seq, values };
-      const result = await writeBack(pool, { recordId: record.id, step, scope, values, rules });
+      const scope = new Scope({ ...input.layers, row: record.linha });
+      const result = await writeBack(pool, { recordId: record.id, attempt, step, scope, values });
       if (result.ok) return { status: 'gravado', seq: record.seq, values };
       return { status: 'erro', seq: record.seq, error: result.error };
     };
 
-    const outcomes = await runAll(records, target.config.concurrency, async (record) => {
-      const outcome = await processOne(record);
-      Context.current().heartbeat(record.seq);
-      return outcome;
-    });
+    const ctx = Context.current();
+    const records = await recordsOfChunk(pool, run, input.lote);
+    let finished = 0;
+    const beat = setInterval(() => ctx.heartbeat({ lote: input.lote, finished }), HEARTBEAT_EVERY_MS);
+    let outcomes: RecordOutcome[];
+    try {
+      outcomes = await runAll(records, target.config.concurrency, ctx.cancellationSignal, async (record) => {
+        const outcome = await processOne(record);
+        finished++;
+        return outcome;
+      });
+    } finally {
+      clearInterval(beat);
+    }
+    if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`chunk ${input.lote} cancelled after ${finished} of ${records.length} records`);
     return summarize(outcomes);
   };
 }
 
-/** Runs every record with at most `width` in flight; waits for all before failing, so no send is orphaned. */
-async function runAll<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  const errors: unknown[] = [];
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length && errors.length === 0) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i]!);
-      } catch (err) {
-        errors.push(err);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, lane));
-  if (errors.length) throw errors[0];
-  return results;
+/** Another attempt of this chunk changed the record after it was read: leave it to that attempt, look again later. */
+function changedElsewhere(record: LedgerRecord): RecordOutcome {
+  return { status: 'retry', seq: record.seq, error: `ledger record ${record.id} was changed by another attempt` };
 }
 
+/** Counts per status; throws a retryable error when some records are left for the retried attempt. */
 function summarize(outcomes: RecordOutcome[]): SendRecordsOutput {
   const counts: SendRecordsOutput['counts'] = {};
   let captured: Record<string, unknown> | null = null;
   let firstError: string | null = null;
+  const retries: Array<Extract<RecordOutcome, { status: 'retry' }>> = [];
   for (const o of [...outcomes].sort((a, b) => a.seq - b.seq)) {
+    if (o.status === 'retry') {
+      retries.push(o);
+      continue;
+    }
     counts[o.status] = (counts[o.status] ?? 0) + 1;
     if ((o.status === 'gravado' || o.status === 'enviado') && o.values && Object.keys(o.values).length) captured = o.values;
     if (o.error && firstError === null) firstError = o.error;
+  }
+  if (retries.length) {
+    const delays = retries.map((r) => r.retryAfterMs).filter((ms): ms is number => ms !== undefined);
+    throw new TransportError(`${retries.length} record(s) not sent yet, retried later: ${retries[0]!.error}`, true, delays.length ? Math.max(...delays) : undefined);
   }
   return { counts, captured, firstError };
 }

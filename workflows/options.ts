@@ -6,14 +6,23 @@ import { ErrorCodes } from '../src/errors';
 
 const NEVER_RETRIED = [ErrorCodes.config, ErrorCodes.record, ErrorCodes.request, ErrorCodes.unknownOutcome];
 
-export const crm = proxyActivities<Pick<Activities, 'loadPlan' | 'queryRecords'>>({
+export const crm = proxyActivities<Pick<Activities, 'loadPlan'>>({
   startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
+});
+
+// Long queries stream into the ledger and heartbeat per batch, so a killed worker is noticed quickly.
+export const query = proxyActivities<Pick<Activities, 'queryRecords'>>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
 });
 
 export const send = proxyActivities<Pick<Activities, 'sendRecords'>>({
   startToCloseTimeout: '30 minutes',
-  // a killed worker is noticed within the heartbeat timeout; the retried attempt resumes from the ledger
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8, nonRetryableErrorTypes: NEVER_RETRIED },
+  // a chunk heartbeats every second whatever its sends are doing, so a killed worker is noticed within
+  // the heartbeat timeout and the retried attempt resumes from the ledger
+  heartbeatTimeout: '10 seconds',
+  // records a receiver could not take (503 with Retry-After, refused) are sent by the next attempt
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
 });

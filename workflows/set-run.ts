@@ -1,12 +1,49 @@
 // The SET run: load the plan, then walk its steps in order (the dsl-interpreter sample, typed).
 // Deterministic: no I/O here; every decision is made on the plan and on activity results.
-import { ActivityFailure, ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+// Large runs: a step's records are sent chunk by chunk, and after CHUNKS_PER_EXECUTION chunks the run
+// continues as new, carrying its progress, so its history stays bounded however many rows there are.
+import { ActivityFailure, ApplicationFailure, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
+import type { QueryRecordsOutput } from '../activities/query-records';
 import type { SendRecordsOutput } from '../activities/send-records';
 import { ErrorCodes } from '../src/errors';
 import type { IntegrationResult, Plan, RunRequest, RunResult, SetStep, Step } from '../src/plan/types';
-import { crm, send } from './options';
+import { crm, query, send } from './options';
 
 type Captured = Record<string, unknown>;
+type RunIds = { workflowId: string; execucaoId: string };
+
+/** Chunks one execution sends before continuing as new (each costs about six history events). */
+export const CHUNKS_PER_EXECUTION = 200;
+/** Patch id of continue-as-new: runs started before it replay without it. */
+export const CONTINUE_AS_NEW_PATCH = 'set-run-continue-as-new';
+
+/** Where a step's sending stands; carried across continue-as-new. */
+export interface StepProgress {
+  total: number;
+  chunks: number;
+  /** The first chunk not sent yet. */
+  nextChunk: number;
+  counts: IntegrationResult['counts'];
+  /** The latest (by query order) values captured by this step so far. */
+  captured: Captured;
+  firstError: string | null;
+}
+
+/** A run's state at a continue-as-new: the plan, the step it was in, and what the earlier steps gave. */
+export interface RunProgress {
+  plan: Plan;
+  stepIndex: number;
+  captured: Captured;
+  integrations: IntegrationResult[];
+  step: StepProgress | null;
+}
+
+export interface SetRunOptions {
+  /** Overrides CHUNKS_PER_EXECUTION (tests and history fixtures use a small number). */
+  chunksPerExecution?: number;
+  /** Set by the run itself when it continues as new. */
+  resume?: RunProgress;
+}
 
 interface FailureInfo {
   code: string;
@@ -23,47 +60,76 @@ function describeFailure(err: unknown): FailureInfo {
   return { code: 'INT_UNEXPECTED', message: err instanceof Error ? err.message : String(err) };
 }
 
-async function runSetStep(step: SetStep, plan: Plan, captured: Captured, run: { workflowId: string; execucaoId: string }) {
-  const runKey = { ...run, integracaoId: step.id };
-  const layers = { captured, params: plan.request.params, builtins: plan.builtins };
-  const { total, lotes } = await crm.queryRecords({ run: runKey, base: plan.request.base, step, layers, chunkSize: plan.settings.chunkSize });
-  const outputs: SendRecordsOutput[] = new Array(lotes.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < lotes.length) {
-      const i = next++;
-      outputs[i] = await send.sendRecords({ run: runKey, base: plan.request.base, step, layers, lote: lotes[i]! });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(plan.settings.maxChunksInFlight, lotes.length) }, lane));
-  const counts: IntegrationResult['counts'] = {};
-  let stepCaptured: Captured = {};
-  let firstError: string | null = null;
-  for (const out of outputs) {
-    for (const [status, n] of Object.entries(out.counts) as Array<[keyof IntegrationResult['counts'], number]>) {
-      counts[status] = (counts[status] ?? 0) + n;
-    }
-    if (out.captured) stepCaptured = out.captured; // the most recent record's values win
-    firstError ??= out.firstError;
-  }
-  return { total, counts, captured: stepCaptured, firstError };
+/** The chunks budget of one execution, shared by its steps. */
+interface Budget {
+  chunksLeft: number;
 }
 
-async function runStep(step: Step, plan: Plan, captured: Captured, run: { workflowId: string; execucaoId: string }): Promise<{ result: IntegrationResult; captured: Captured }> {
+type StepOutcome = { done: StepProgress } | { paused: StepProgress };
+
+/** Queries a step's records into the ledger (first time only), then sends chunks until done or out of budget. */
+async function sendStep(step: SetStep, plan: Plan, captured: Captured, run: RunIds, resumed: StepProgress | null, budget: Budget): Promise<StepOutcome> {
+  const runKey = { ...run, integracaoId: step.id };
+  const layers = { captured, params: plan.request.params, builtins: plan.builtins };
+  let progress = resumed;
+  if (!progress) {
+    const queried: QueryRecordsOutput & { lotes?: number[] } = await query.queryRecords({ run: runKey, base: plan.request.base, step, layers, chunkSize: plan.settings.chunkSize });
+    const chunks = queried.chunks ?? queried.lotes?.length ?? 0; // histories before chunk counts carry the list of lotes
+    progress = { total: queried.total, chunks, nextChunk: 0, counts: {}, captured: {}, firstError: null };
+  }
+  const remaining = progress.chunks - progress.nextChunk;
+  // patched() only where the two versions differ: runs started before this change send every chunk in one go
+  const window = remaining <= budget.chunksLeft || !patched(CONTINUE_AS_NEW_PATCH) ? remaining : budget.chunksLeft;
+  if (window === 0 && remaining > 0) return { paused: progress };
+
+  const from = progress.nextChunk;
+  const outputs: SendRecordsOutput[] = new Array(window);
+  let next = 0;
+  const lane = async () => {
+    while (next < window) {
+      const i = next++;
+      outputs[i] = await send.sendRecords({ run: runKey, base: plan.request.base, step, layers, lote: from + i });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(plan.settings.maxChunksInFlight, window) }, lane));
+  budget.chunksLeft -= window;
+
+  progress = outputs.reduce(addChunk, { ...progress, nextChunk: from + window });
+  return progress.nextChunk < progress.chunks ? { paused: progress } : { done: progress };
+}
+
+/** Folds one chunk's output into the step's progress, in chunk order: the last values captured win. */
+function addChunk(progress: StepProgress, out: SendRecordsOutput): StepProgress {
+  const counts = { ...progress.counts };
+  for (const [status, n] of Object.entries(out.counts) as Array<[keyof IntegrationResult['counts'], number]>) {
+    counts[status] = (counts[status] ?? 0) + n;
+  }
+  return { ...progress, counts, captured: out.captured ?? progress.captured, firstError: progress.firstError ?? out.firstError };
+}
+
+function stepResult(step: SetStep, progress: StepProgress): IntegrationResult {
+  const base = { id: step.id, name: step.nome };
+  if (progress.total === 0) return { ...base, status: 'vazio', total: 0, counts: {}, message: 'nothing to send: the query returned no rows' };
+  const failed = (progress.counts.erro ?? 0) + (progress.counts.incerto ?? 0);
+  if (failed) {
+    return { ...base, status: 'erro', total: progress.total, counts: progress.counts, message: progress.firstError ?? 'records failed', errorCode: ErrorCodes.record };
+  }
+  return { ...base, status: 'ok', total: progress.total, counts: progress.counts, message: `${progress.total} record(s) sent` };
+}
+
+type Walked = { result: IntegrationResult; captured: Captured } | { paused: StepProgress };
+
+async function runStep(step: Step, plan: Plan, captured: Captured, run: RunIds, resumed: StepProgress | null, budget: Budget): Promise<Walked> {
   switch (step.kind) {
     case 'set': {
-      const base = { id: step.id, name: step.nome };
       try {
-        const out = await runSetStep(step, plan, captured, run);
-        const failed = (out.counts.erro ?? 0) + (out.counts.incerto ?? 0);
-        if (out.total === 0) return { result: { ...base, status: 'vazio', total: 0, counts: {}, message: 'nothing to send: the query returned no rows' }, captured: {} };
-        if (failed) {
-          return { result: { ...base, status: 'erro', total: out.total, counts: out.counts, message: out.firstError ?? 'records failed', errorCode: ErrorCodes.record }, captured: out.captured };
-        }
-        return { result: { ...base, status: 'ok', total: out.total, counts: out.counts, message: `${out.total} record(s) sent` }, captured: out.captured };
+        const outcome = await sendStep(step, plan, captured, run, resumed, budget);
+        if ('paused' in outcome) return outcome;
+        const result = stepResult(step, outcome.done);
+        return { result, captured: result.status === 'vazio' ? {} : outcome.done.captured };
       } catch (err) {
         const failure = describeFailure(err);
-        return { result: { ...base, status: 'erro', total: 0, counts: {}, message: failure.message, errorCode: failure.code }, captured: {} };
+        return { result: { id: step.id, name: step.nome, status: 'erro', total: 0, counts: {}, message: failure.message, errorCode: failure.code }, captured: {} };
       }
     }
     default: {
@@ -73,28 +139,41 @@ async function runStep(step: Step, plan: Plan, captured: Captured, run: { workfl
   }
 }
 
-export async function setRun(request: RunRequest): Promise<RunResult> {
+export async function setRun(request: RunRequest, options: SetRunOptions = {}): Promise<RunResult> {
   const info = workflowInfo();
-  const run = { workflowId: info.workflowId, execucaoId: info.firstExecutionRunId };
+  // the first run's id stays the same across continue-as-new: the ledger's execution id
+  const run: RunIds = { workflowId: info.workflowId, execucaoId: info.firstExecutionRunId };
+  const resume = options.resume;
   let plan: Plan;
-  try {
-    plan = await crm.loadPlan({ request });
-  } catch (err) {
-    const failure = describeFailure(err);
-    return { success: false, message: failure.message, ...run, errorCode: failure.code, issues: failure.issues, integrations: [] };
+  if (resume) {
+    plan = resume.plan;
+  } else {
+    try {
+      plan = await crm.loadPlan({ request });
+    } catch (err) {
+      const failure = describeFailure(err);
+      return { success: false, message: failure.message, ...run, errorCode: failure.code, issues: failure.issues, integrations: [] };
+    }
   }
-  let captured: Captured = {};
-  const integrations: IntegrationResult[] = [];
-  let failed: IntegrationResult | undefined;
-  for (const step of plan.steps) {
+  const budget: Budget = { chunksLeft: Math.max(1, options.chunksPerExecution ?? CHUNKS_PER_EXECUTION) };
+  let captured: Captured = resume?.captured ?? {};
+  const integrations: IntegrationResult[] = [...(resume?.integrations ?? [])];
+  let failed = integrations.find((r) => r.status === 'erro');
+  for (let index = resume?.stepIndex ?? 0; index < plan.steps.length; index++) {
+    const step = plan.steps[index]!;
     if (failed) {
       integrations.push({ id: step.id, name: step.nome, status: 'nao_executada', total: 0, counts: {}, message: `not run: integracao ${failed.id} failed` });
       continue;
     }
-    const { result, captured: stepCaptured } = await runStep(step, plan, captured, run);
-    integrations.push(result);
-    captured = { ...captured, ...stepCaptured };
-    if (result.status === 'erro') failed = result;
+    const resumed = resume && index === resume.stepIndex ? resume.step : null;
+    const walked = await runStep(step, plan, captured, run, resumed, budget);
+    if ('paused' in walked) {
+      const progress: RunProgress = { plan, stepIndex: index, captured, integrations, step: walked.paused };
+      return continueAsNew<typeof setRun>(request, { ...options, resume: progress });
+    }
+    integrations.push(walked.result);
+    captured = { ...captured, ...walked.captured };
+    if (walked.result.status === 'erro') failed = walked.result;
   }
   if (failed) {
     return { success: false, message: `integracao ${failed.id} (${failed.name}) failed: ${failed.message}`, ...run, errorCode: failed.errorCode, integrations };

@@ -58,13 +58,14 @@ export async function insertRecords(db: Queryable, run: RunKey, records: NewReco
   );
 }
 
-export async function countRecords(db: Queryable, run: RunKey): Promise<{ total: number; lotes: number[] }> {
+/** How many records a step has and in how many chunks (lotes 0..chunks-1, `seq` order). */
+export async function countRecords(db: Queryable, run: RunKey): Promise<{ total: number; chunks: number }> {
   const res = await db.query(
-    `SELECT lote, count(*)::int AS n FROM integrador.envio
-      WHERE execucao_id = $1 AND integracao_id = $2 GROUP BY lote ORDER BY lote`,
+    `SELECT count(*)::int AS total, COALESCE(max(lote) + 1, 0)::int AS chunks FROM integrador.envio
+      WHERE execucao_id = $1 AND integracao_id = $2`,
     [run.execucaoId, run.integracaoId],
   );
-  return { total: res.rows.reduce((sum, r) => sum + r.n, 0), lotes: res.rows.map((r) => r.lote) };
+  return { total: res.rows[0].total, chunks: res.rows[0].chunks };
 }
 
 export async function recordsOfChunk(db: Queryable, run: RunKey, lote: number): Promise<LedgerRecord[]> {
@@ -76,49 +77,73 @@ export async function recordsOfChunk(db: Queryable, run: RunKey, lote: number): 
   return res.rows;
 }
 
-/** Marks a record `enviando` before the call; false when another attempt already moved it on. */
-export async function markSending(db: Queryable, id: string, requisicao: string): Promise<boolean> {
+/**
+ * A record's version as an attempt read it: its status and attempt count. Every change below is a
+ * compare-and-set on it, so two attempts of one chunk (a zombie worker and its replacement) never both
+ * send a record, and a late attempt never overwrites what a newer one decided.
+ */
+export type Seen = Pick<LedgerRecord, 'id' | 'status' | 'tentativas'>;
+
+/**
+ * Marks a record `enviando` before the call, committed before anything is sent. Returns the attempt
+ * number that owns the send, or null when another attempt moved the record on since it was read.
+ */
+export async function claimForSending(db: Queryable, seen: Seen, requisicao: string): Promise<number | null> {
   const res = await db.query(
-    `UPDATE integrador.envio SET status = 'enviando', requisicao = $2, tentativas = tentativas + 1, atualizado_em = now()
-      WHERE id = $1 AND status IN ('pendente', 'enviando')`,
-    [id, requisicao],
+    `UPDATE integrador.envio SET status = 'enviando', requisicao = $4, tentativas = tentativas + 1, atualizado_em = now()
+      WHERE id = $1 AND status = $2 AND tentativas = $3 AND status IN ('pendente', 'enviando')
+      RETURNING tentativas`,
+    [seen.id, seen.status, seen.tentativas, requisicao],
+  );
+  return res.rowCount === 1 ? res.rows[0].tentativas : null;
+}
+
+/** Back to `pendente`: the request cannot have been processed (connection refused), so it may be sent again. */
+export async function markPending(db: Queryable, id: string, attempt: number): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE integrador.envio SET status = 'pendente', atualizado_em = now() WHERE id = $1 AND status = 'enviando' AND tentativas = $2`,
+    [id, attempt],
   );
   return res.rowCount === 1;
 }
 
-/** Back to `pendente`: the request cannot have been processed (connection refused), so it may be sent again. */
-export async function markPending(db: Queryable, id: string): Promise<void> {
-  await db.query(
-    `UPDATE integrador.envio SET status = 'pendente', atualizado_em = now() WHERE id = $1 AND status = 'enviando'`,
-    [id],
-  );
-}
-
+/** The receiver accepted the record; the answer is kept so a retried attempt writes back without resending. */
 export async function markSent(
   db: Queryable,
   id: string,
+  attempt: number,
   outcome: { resposta: unknown; valores: Record<string, unknown>; sent?: string },
-): Promise<void> {
-  await db.query(
-    `UPDATE integrador.envio SET status = 'enviado', resposta = $2, valores = $3,
-            requisicao = COALESCE($4, requisicao), erro = NULL, erro_tipo = NULL, enviado_em = now(), atualizado_em = now()
-      WHERE id = $1`,
-    [id, JSON.stringify(outcome.resposta ?? null), JSON.stringify(outcome.valores), outcome.sent ?? null],
+): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE integrador.envio SET status = 'enviado', resposta = $3, valores = $4,
+            requisicao = COALESCE($5, requisicao), erro = NULL, erro_tipo = NULL, enviado_em = now(), atualizado_em = now()
+      WHERE id = $1 AND status = 'enviando' AND tentativas = $2`,
+    [id, attempt, JSON.stringify(outcome.resposta ?? null), JSON.stringify(outcome.valores), outcome.sent ?? null],
   );
+  return res.rowCount === 1;
 }
 
-export async function markFailed(
-  db: Queryable,
-  id: string,
-  status: 'erro' | 'incerto',
-  failure: { erro: string; tipo: ErrorKind; resposta?: unknown; requisicao?: string; sent?: string },
-): Promise<void> {
-  await db.query(
-    `UPDATE integrador.envio SET status = $2, erro = $3, erro_tipo = $4, resposta = COALESCE($5, resposta),
-            requisicao = COALESCE($6, requisicao), atualizado_em = now()
-      WHERE id = $1`,
+export interface Failure {
+  erro: string;
+  tipo: ErrorKind;
+  resposta?: unknown;
+  requisicao?: string;
+  sent?: string;
+}
+
+/**
+ * Final `erro` or `incerto`, only from the version `seen` (e.g. `enviando` with this attempt's number);
+ * false when another attempt changed the record first.
+ */
+export async function markFailed(db: Queryable, seen: Pick<Seen, 'id' | 'status' | 'tentativas'>, status: 'erro' | 'incerto', failure: Failure): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE integrador.envio SET status = $4, erro = $5, erro_tipo = $6, resposta = COALESCE($7, resposta),
+            requisicao = COALESCE($8, requisicao), atualizado_em = now()
+      WHERE id = $1 AND status = $2 AND tentativas = $3`,
     [
-      id,
+      seen.id,
+      seen.status,
+      seen.tentativas,
       status,
       failure.erro,
       failure.tipo,
@@ -126,6 +151,13 @@ export async function markFailed(
       failure.sent ?? failure.requisicao ?? null,
     ],
   );
+  return res.rowCount === 1;
+}
+
+/** How many records of an execution are in each status (a finished run has none `pendente` or `enviando`). */
+export async function countByStatus(db: Queryable, execucaoId: string): Promise<Partial<Record<RecordStatus, number>>> {
+  const res = await db.query(`SELECT status, count(*)::int AS n FROM integrador.envio WHERE execucao_id = $1 GROUP BY status`, [execucaoId]);
+  return Object.fromEntries(res.rows.map((r) => [r.status, r.n]));
 }
 
 /** Inside the write-back transaction: only an `enviado` record becomes `gravado`, so it happens once. */
