@@ -1,6 +1,12 @@
 // Receivers by (base, connection name), built once per worker with their limits; closed at shutdown.
+// `limiter.run` is where every send of a connection goes through: at most `concurrency` in flight and
+// `ratePerSecond` starts per second across all runs of the worker, and a 429/503 with Retry-After is
+// honoured here, inside the same activity attempt, so it does not spend Temporal's retry budget.
+import { Context } from '@temporalio/activity';
 import type { AppConfig, ConnectionConfig } from '../config/types';
-import { ConfigError } from '../errors';
+import { ConfigError, TransportError, UnknownOutcome } from '../errors';
+import { createApiReceiver } from './api';
+import { createDbReceiver } from './db';
 import { createLimiter, type Limiter } from './limiter';
 import type { Receiver } from './types';
 import { createWsdlCache, createWsReceiver } from './ws';
@@ -19,13 +25,47 @@ export interface ReceiverRegistry {
 
 type ReceiverFactory = (name: string, conn: ConnectionConfig) => Receiver;
 
-export function createReceiverRegistry(config: Pick<AppConfig, 'bases'>, factories: Partial<Record<ConnectionConfig['type'], ReceiverFactory>> = {}): ReceiverRegistry {
-  const wsdlCache = createWsdlCache();
-  const defaults: Record<ConnectionConfig['type'], ReceiverFactory | undefined> = {
-    WS: (name, conn) => createWsReceiver(name, conn as Extract<ConnectionConfig, { type: 'WS' }>, { wsdlCache }),
-    API: undefined,
-    DB: undefined,
+export type SendOutcome = 'ok' | 'error' | 'retryable' | 'unknown';
+
+/** One call of a receiver's `send`, for metrics: latency per connection and how it ended. */
+export interface SendEvent {
+  base: string;
+  connection: string;
+  type: ConnectionConfig['type'];
+  ms: number;
+  outcome: SendOutcome;
+}
+
+export interface RegistryOptions {
+  /** Called after every send (each Retry-After resend too); its errors are ignored. */
+  onSend?: (e: SendEvent) => void;
+  retryAfter?: {
+    /** A Retry-After longer than this is left to Temporal's retry (default 60 s). */
+    maxWaitMs?: number;
+    /** How many Retry-After waits one send may take before Temporal's retry takes over (default 3). */
+    maxWaits?: number;
   };
+  /** How old a cached WSDL may get before it is revalidated (default 5 minutes). */
+  wsdlMaxAgeMs?: number;
+  /** Waits `ms`; the default sleeps in slices and heartbeats when inside an activity. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_RETRY_AFTER = { maxWaitMs: 60_000, maxWaits: 3 } as const;
+
+export function createReceiverRegistry(
+  config: Pick<AppConfig, 'bases'>,
+  factories: Partial<Record<ConnectionConfig['type'], ReceiverFactory>> = {},
+  options: RegistryOptions = {},
+): ReceiverRegistry {
+  const wsdlCache = createWsdlCache({ maxAgeMs: options.wsdlMaxAgeMs });
+  const defaults: Record<ConnectionConfig['type'], ReceiverFactory> = {
+    WS: (name, conn) => createWsReceiver(name, conn as Extract<ConnectionConfig, { type: 'WS' }>, { wsdlCache }),
+    API: (name, conn) => createApiReceiver(name, conn as Extract<ConnectionConfig, { type: 'API' }>),
+    DB: (name, conn) => createDbReceiver(name, conn as Extract<ConnectionConfig, { type: 'DB' }>),
+  };
+  const retryAfter = { ...DEFAULT_RETRY_AFTER, ...options.retryAfter };
+  const sleep = options.sleep ?? heartbeatingSleep;
   const built = new Map<string, LimitedReceiver>();
   return {
     get(base, connection) {
@@ -35,15 +75,83 @@ export function createReceiverRegistry(config: Pick<AppConfig, 'bases'>, factori
         const conn = config.bases[base]?.connections[connection];
         if (!conn) throw new ConfigError([{ table: 'connection file', column: `bases.${base}.connections`, message: `connection ${connection} is not in the connection file` }]);
         const factory = factories[conn.type] ?? defaults[conn.type];
-        if (!factory) throw new ConfigError([{ table: 'connection file', column: `bases.${base}.connections.${connection}`, message: `connection type ${conn.type} is not supported yet` }]);
-        entry = { name: connection, config: conn, receiver: factory(connection, conn), limiter: createLimiter(conn) };
+        const receiver = observed(factory(connection, conn), (ms, outcome) => options.onSend?.({ base, connection, type: conn.type, ms, outcome }));
+        entry = { name: connection, config: conn, receiver, limiter: honouringRetryAfter(createLimiter(conn), retryAfter, sleep) };
         built.set(key, entry);
       }
       return entry;
     },
     async close() {
-      await Promise.all([...built.values()].map((e) => e.receiver.close?.()));
+      const entries = [...built.values()];
       built.clear();
+      await Promise.all(entries.map((e) => e.receiver.close?.()));
     },
   };
+}
+
+/**
+ * Runs a send under the connection's limits; when it fails with a retryable TransportError carrying a
+ * Retry-After within `maxWaitMs`, waits (holding no slot) and sends again, at most `maxWaits` times.
+ * Safe: a 429/503 with Retry-After means the receiver did not process the request. Past the bounds the
+ * error goes up, and the activity's retry uses the Retry-After as its next delay.
+ */
+export function honouringRetryAfter(limiter: Limiter, bounds: { maxWaitMs: number; maxWaits: number }, sleep: (ms: number) => Promise<void>): Limiter {
+  return {
+    async run(task) {
+      for (let waits = 0; ; waits++) {
+        try {
+          return await limiter.run(task);
+        } catch (err) {
+          const wait = err instanceof TransportError && err.retryable ? err.retryAfterMs : undefined;
+          if (wait === undefined || wait > bounds.maxWaitMs || waits >= bounds.maxWaits) throw err;
+          await sleep(wait);
+        }
+      }
+    },
+  };
+}
+
+function observed(receiver: Receiver, report: (ms: number, outcome: SendOutcome) => void): Receiver {
+  const safeReport = (ms: number, outcome: SendOutcome) => {
+    try {
+      report(ms, outcome);
+    } catch {
+      // metrics never break a send
+    }
+  };
+  return {
+    async send(request) {
+      const started = performance.now();
+      try {
+        const result = await receiver.send(request);
+        safeReport(performance.now() - started, 'ok');
+        return result;
+      } catch (err) {
+        safeReport(performance.now() - started, outcomeOf(err));
+        throw err;
+      }
+    },
+    close: receiver.close?.bind(receiver),
+  };
+}
+
+export function outcomeOf(err: unknown): SendOutcome {
+  if (err instanceof TransportError && err.retryable) return 'retryable';
+  if (err instanceof UnknownOutcome) return 'unknown';
+  return 'error';
+}
+
+const HEARTBEAT_EVERY_MS = 5_000;
+
+/** Sleeps in slices, heartbeating between them inside an activity (its heartbeat timeout is 30 s). */
+async function heartbeatingSleep(ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  for (let left = ms; left > 0; left = end - Date.now()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(left, HEARTBEAT_EVERY_MS)));
+    try {
+      Context.current().heartbeat();
+    } catch {
+      // not inside an activity
+    }
+  }
 }

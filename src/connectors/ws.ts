@@ -4,43 +4,62 @@
 //   sent, answer lost (timeout after writing, reset mid-answer, 2xx unreadable) → UnknownOutcome
 //   answered with a SOAP Fault → RecordError;  answered 3xx/4xx/5xx without a fault → TransportError, final
 // Business errors inside a 200 answer (Senior G5's tipoRetorno/retorno) are not judged here: src/answer/ does.
-import http from 'node:http';
-import https from 'node:https';
+import { createHash } from 'node:crypto';
 import axios from 'axios';
 import * as soap from 'soap';
 import type { WsConnection } from '../config/types';
 import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../errors';
+import { basicAuth, classifyNetworkFailure, createAgents, describe, excerpt, joinUrl, parseRetryAfter, retryLater, safeUrl, trackingTransport, type SendPhase } from './http';
 import { maskSecrets, secretArgValues } from './mask';
 import type { Receiver, SendResult } from './types';
 
 /**
  * Parsed WSDLs by URL, shared by every WS receiver of a worker. Each receiver builds its own soap Client
  * over the shared WSDL, so connections that share a WSDL keep their own endpoint and security.
+ * A WSDL older than `maxAgeMs` is revalidated on its next use (a conditional GET; an unchanged text keeps
+ * the parsed WSDL), so a receiver that publishes a new contract is picked up without restarting workers.
  */
 export interface WsdlCache {
-  /** The WSDL for `url`, loaded once; a failed load is forgotten, so the next call tries again. */
-  get(url: string, load: () => Promise<soap.WSDL>): Promise<soap.WSDL>;
+  /**
+   * The WSDL for `url`. `load(previous)` fetches it; on revalidation it gets the cached WSDL and may return
+   * it when nothing changed. A failed first load is forgotten (the next call tries again); a failed
+   * revalidation keeps serving the cached WSDL.
+   */
+  get(url: string, load: (previous?: soap.WSDL) => Promise<soap.WSDL>): Promise<soap.WSDL>;
+  /** Forgets `url`: the next `get` loads it again (used when the contract seems to have changed). */
+  invalidate(url: string): void;
   readonly size: number;
 }
 
-export function createWsdlCache(): WsdlCache {
-  const entries = new Map<string, Promise<soap.WSDL>>();
+export const DEFAULT_WSDL_MAX_AGE_MS = 5 * 60_000;
+
+export function createWsdlCache(opts: { maxAgeMs?: number; now?: () => number } = {}): WsdlCache {
+  const maxAgeMs = opts.maxAgeMs ?? DEFAULT_WSDL_MAX_AGE_MS;
+  const now = opts.now ?? Date.now;
+  const entries = new Map<string, { wsdl: Promise<soap.WSDL>; at: number }>();
+  const remember = (url: string, wsdl: Promise<soap.WSDL>) => {
+    entries.set(url, { wsdl, at: now() });
+    wsdl.catch(() => entries.get(url)?.wsdl === wsdl && entries.delete(url));
+    return wsdl;
+  };
   return {
     get(url, load) {
-      let entry = entries.get(url);
-      if (!entry) {
-        const loading = load();
-        entries.set(url, loading);
-        loading.catch(() => entries.get(url) === loading && entries.delete(url));
-        entry = loading;
-      }
-      return entry;
+      const entry = entries.get(url);
+      if (!entry) return remember(url, load());
+      if (now() - entry.at < maxAgeMs) return entry.wsdl;
+      return remember(url, entry.wsdl.then((old) => load(old).catch(() => old)));
+    },
+    invalidate(url) {
+      entries.delete(url);
     },
     get size() {
       return entries.size;
     },
   };
 }
+
+// What a revalidation compares with: the validators the server sent and a digest of the text.
+const fingerprints = new WeakMap<soap.WSDL, { etag?: string; lastModified?: string; sha256: string }>();
 
 interface Operation {
   service: string;
@@ -67,23 +86,26 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
     conn.security?.wsSecurity?.password ?? '',
   ].filter((s) => s !== '');
   const mask = (text: string) => maskSecrets(text, secrets);
-  // No keep-alive: a pooled socket the server has just closed turns a clean send into an unknown outcome.
-  const agents = { httpAgent: new http.Agent({ keepAlive: false }), httpsAgent: new https.Agent({ keepAlive: false }) };
-  const clients = new Map<string, Promise<soap.Client>>();
+  const agents = createAgents();
+  // One client per WSDL URL, rebuilt when the cache hands out a different (changed) WSDL.
+  const clients = new Map<string, { wsdl: soap.WSDL; client: soap.Client }>();
 
-  function clientFor(wsdlUrl: string): Promise<soap.Client> {
-    let client = clients.get(wsdlUrl);
-    if (!client) {
-      const building = wsdlCache.get(wsdlUrl, () => loadWsdl(wsdlUrl)).then(buildClient);
-      clients.set(wsdlUrl, building);
-      building.catch(() => clients.get(wsdlUrl) === building && clients.delete(wsdlUrl));
-      client = building;
+  async function clientFor(wsdlUrl: string): Promise<soap.Client> {
+    const wsdl = await wsdlCache.get(wsdlUrl, (previous) => loadWsdl(wsdlUrl, previous));
+    let built = clients.get(wsdlUrl);
+    if (!built || built.wsdl !== wsdl) {
+      built = { wsdl, client: buildClient(wsdl) };
+      clients.set(wsdlUrl, built);
     }
-    return client;
+    return built.client;
   }
 
-  async function loadWsdl(url: string): Promise<soap.WSDL> {
+  async function loadWsdl(url: string, previous?: soap.WSDL): Promise<soap.WSDL> {
     const where = `WS ${name}: WSDL ${safeUrl(url)}`;
+    const known = previous && fingerprints.get(previous);
+    const headers: Record<string, string> = conn.security?.basic ? { Authorization: basicAuth(conn.security.basic) } : {};
+    if (known?.etag) headers['If-None-Match'] = known.etag;
+    if (known?.lastModified) headers['If-Modified-Since'] = known.lastModified;
     let response;
     try {
       response = await axios.get<string>(url, {
@@ -92,19 +114,31 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
         responseType: 'text',
         transformResponse: (data: string) => data,
         validateStatus: () => true,
-        headers: conn.security?.basic ? { Authorization: basicAuth(conn.security.basic) } : {},
+        headers,
       });
     } catch (err) {
       throw new TransportError(mask(`${where} could not be fetched (${describe(err)}); nothing was sent`), true);
     }
+    if (response.status === 304 && previous) return previous;
     if (response.status !== 200) {
       // Nothing was sent yet, so a server-side failure is worth another try; a 4xx is a wrong link.
       const retryable = response.status >= 500 || response.status === 429;
       const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
       throw new TransportError(mask(`${where}: HTTP ${response.status}: ${excerpt(response.data)}`), retryable, retryAfterMs);
     }
+    const validators = {
+      etag: headerText(response.headers['etag']),
+      lastModified: headerText(response.headers['last-modified']),
+      sha256: createHash('sha256').update(response.data).digest('hex'),
+    };
+    if (previous && known?.sha256 === validators.sha256) {
+      fingerprints.set(previous, validators);
+      return previous;
+    }
     try {
-      return await parseWsdl(response.data, url);
+      const wsdl = await parseWsdl(response.data, url);
+      fingerprints.set(wsdl, validators);
+      return wsdl;
     } catch (err) {
       throw new TransportError(mask(`${where} is not a readable WSDL (${describe(err)}): ${excerpt(response.data)}`), false);
     }
@@ -125,12 +159,21 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
   return {
     async send({ link, operation, body }): Promise<SendResult> {
       const wsdlUrl = joinUrl(conn.url, link);
-      const client = await clientFor(wsdlUrl);
-      const op = resolveOperation(listOperations(client.wsdl), operation, name, safeUrl(wsdlUrl));
+      let client = await clientFor(wsdlUrl);
+      let op: Operation;
+      try {
+        op = resolveOperation(listOperations(client.wsdl), operation, name, safeUrl(wsdlUrl));
+      } catch (err) {
+        // The operation may be new in a contract published after the cached WSDL: read it again once.
+        if (!(err instanceof ConfigError)) throw err;
+        wsdlCache.invalidate(wsdlUrl);
+        client = await clientFor(wsdlUrl);
+        op = resolveOperation(listOperations(client.wsdl), operation, name, safeUrl(wsdlUrl));
+      }
       const args = orderArgs({ ...conn.args, ...body }, op.parts);
       const method = (client as unknown as Record<string, Record<string, Record<string, SoapMethod>>>)[op.service][op.port][op.name];
 
-      const phase = { written: false, timedOut: false };
+      const phase: SendPhase = { written: false, timedOut: false };
       const controller = new AbortController();
       const timer = setTimeout(() => {
         phase.timedOut = true;
@@ -140,6 +183,7 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
         return await new Promise<SendResult>((resolve, reject) => {
           const options = { ...agents, signal: controller.signal, transport: trackingTransport(phase) };
           method(args, (err, result, _raw, _header, rawRequest) => {
+            if (err && isClientFault(err)) wsdlCache.invalidate(wsdlUrl); // maybe a changed contract: read it again next time
             if (err) reject(classifyCallError(err, phase, conn.timeoutMs, `WS ${name} ${op.name}`, mask));
             else resolve({ answer: result, sent: mask(rawRequest ?? '') });
           }, options);
@@ -159,21 +203,6 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
   };
 }
 
-// The http(s) transport axios uses, plus one observation: has the whole request left for the network?
-// ('finish' = every byte handed to the OS.) Until then the receiver cannot have processed it.
-function trackingTransport(phase: { written: boolean }) {
-  return {
-    request(options: http.RequestOptions, callback: (res: http.IncomingMessage) => void): http.ClientRequest {
-      const req = (options.protocol === 'https:' ? https : http).request(options, callback);
-      req.once('finish', () => (phase.written = true));
-      return req;
-    },
-  };
-}
-
-// Failures that happen before a connection exists, whatever the phase tracking says.
-const NOT_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET|VERIFY)_)/;
-
 interface SoapCallError {
   code?: string;
   message?: string;
@@ -184,7 +213,7 @@ interface SoapCallError {
 
 export function classifyCallError(
   err: unknown,
-  phase: { written: boolean; timedOut: boolean },
+  phase: SendPhase,
   timeoutMs: number,
   where: string,
   mask: (text: string) => string = (t) => t,
@@ -193,10 +222,8 @@ export function classifyCallError(
   const status = e.response?.status;
   if (status !== undefined) {
     const body = typeof e.body === 'string' ? e.body : e.response?.data;
-    const retryAfterMs = parseRetryAfter(e.response?.headers?.['retry-after']);
-    if ((status === 429 || status === 503) && retryAfterMs !== undefined) {
-      return new TransportError(mask(`${where}: HTTP ${status}, retry after ${retryAfterMs} ms`), true, retryAfterMs);
-    }
+    const later = retryLater(status, e.response?.headers, where);
+    if (later) return later;
     const fault = e.root?.Envelope?.Body?.Fault;
     if (fault) {
       const code = text(fault.faultcode ?? (fault.Code as { Value?: unknown } | undefined)?.Value);
@@ -206,15 +233,15 @@ export function classifyCallError(
     if (status >= 300) return new TransportError(mask(`${where}: HTTP ${status}: ${excerpt(body)}`), false);
     return new UnknownOutcome(mask(`${where}: HTTP ${status} with an unreadable answer: ${excerpt(body)}`));
   }
-  if (phase.timedOut) {
-    return phase.written
-      ? new UnknownOutcome(`${where}: no answer within ${timeoutMs} ms after the request was sent`)
-      : new TransportError(`${where}: no connection within ${timeoutMs} ms; nothing was sent`, true);
-  }
-  if (!phase.written || NOT_SENT.test(e.code ?? '')) {
-    return new TransportError(mask(`${where}: receiver unreachable (${describe(err)}); nothing was sent`), true);
-  }
-  return new UnknownOutcome(mask(`${where}: connection lost after the request was sent (${describe(err)})`));
+  return classifyNetworkFailure(err, phase, timeoutMs, where, mask);
+}
+
+/** A SOAP 1.1 `Client` / SOAP 1.2 `Sender` fault: the receiver did not understand the request. */
+function isClientFault(err: unknown): boolean {
+  const fault = (err as SoapCallError | undefined)?.root?.Envelope?.Body?.Fault;
+  if (!fault) return false;
+  const code = text(fault.faultcode ?? (fault.Code as { Value?: unknown } | undefined)?.Value);
+  return /(^|:)(Client|Sender)(\.|$)/.test(code);
 }
 
 export function listOperations(wsdl: soap.WSDL): Operation[] {
@@ -260,58 +287,13 @@ function parseWsdl(textBody: string, url: string): Promise<soap.WSDL> {
   });
 }
 
-/** `link` is appended to the connection's URL; an absolute `http(s)://` link is used as is. */
-export function joinUrl(base: string, link: string): string {
-  if (/^https?:\/\//i.test(link)) return link;
-  return `${base.replace(/\/+$/, '')}/${link.replace(/^\/+/, '')}`;
-}
-
-/** Retry-After as ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: unknown): number | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-/** A short readable excerpt of an answer body: tags stripped, whitespace collapsed, at most 200 chars. */
-export function excerpt(body: unknown, max = 200): string {
-  const raw = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : '';
-  const plain = raw
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (!plain) return '(empty body)';
-  return plain.length <= max ? plain : `${plain.slice(0, max - 1)}…`;
-}
-
-function describe(err: unknown): string {
-  const e = err as { code?: string; message?: string } | undefined;
-  const message = e?.message ?? String(err);
-  return e?.code && !message.includes(e.code) ? `${e.code}: ${message}` : message;
-}
-
 function text(value: unknown): string {
   if (value && typeof value === 'object' && '$value' in value) return String((value as { $value: unknown }).$value);
   return typeof value === 'object' ? JSON.stringify(value) : String(value ?? '');
 }
 
-function basicAuth({ user, password }: { user: string; password: string }): string {
-  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+function headerText(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.href;
-  } catch {
-    return url;
-  }
-}
+export { excerpt, joinUrl, parseRetryAfter };
