@@ -5,12 +5,14 @@ import { ConfigError } from '../errors';
 import { registerDev } from './commands/dev';
 import { registerHistory } from './commands/history';
 import { registerMigrate } from './commands/migrate';
+import { registerPlan } from './commands/plan';
 import { registerRun } from './commands/run';
 import { registerServe } from './commands/serve';
 import { registerStatus } from './commands/status';
+import { registerValidate } from './commands/validate';
 
 const program = new Command('integrador').description('Sends CRM records to ERPs and other receivers, on Temporal').showHelpAfterError();
-for (const register of [registerDev, registerServe, registerMigrate, registerRun, registerStatus, registerHistory]) register(program);
+for (const register of [registerDev, registerServe, registerMigrate, registerRun, registerStatus, registerHistory, registerValidate, registerPlan]) register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {

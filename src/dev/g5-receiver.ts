@@ -1,11 +1,23 @@
-// A demo Senior-G5-like SOAP receiver (`GravarClientes`), built on node-soap's server, for `integrador dev`
-// and the integration tests. It validates CNPJ/CPF check digits, assigns customer codes, answers HTTP 200
+// A demo Senior-G5-like SOAP receiver, built on node-soap's server, for `integrador dev` and the integration
+// tests: customers (`GravarClientes`), their contacts (`GravarContatos`) and sales orders (`GravarPedidos`),
+// each service with its own WSDL path on one HTTP server, as Senior publishes them. It validates CNPJ/CPF check digits, assigns customer codes, answers HTTP 200
 // for business errors as G5 does, and can be told to misbehave (late, fault, HTML 500, dropped connection,
 // non-XML body, 503 with Retry-After) so the connector's error classification can be tested for real.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as soap from 'soap';
-import { G5_PORT, G5_SERVICE, G5_WSDL_PATH, g5Wsdl } from './g5-wsdl';
+import {
+  G5_CONTATOS_PORT,
+  G5_CONTATOS_WSDL_PATH,
+  G5_PEDIDOS_PORT,
+  G5_PEDIDOS_WSDL_PATH,
+  G5_PORT,
+  G5_SERVICE,
+  G5_WSDL_PATH,
+  g5ContatosWsdl,
+  g5PedidosWsdl,
+  g5Wsdl,
+} from './g5-wsdl';
 
 export type FailureMode = 'fault' | 'html500' | 'dropConnection' | 'notXml' | 503;
 
@@ -20,8 +32,11 @@ export interface Behaviour {
   failTimes: number;
 }
 
+export type G5Operation = 'GravarClientes' | 'GravarContatos' | 'GravarPedidos';
+
 export interface ReceivedRequest {
   at: number;
+  operation: G5Operation;
   /** The operation's arguments as node-soap parsed them (`user`, `password`, `encryption`, `parameters`). */
   args: unknown;
   /** The HTTP Authorization header, when the caller sent one. */
@@ -32,6 +47,8 @@ export interface G5Receiver {
   /** http://127.0.0.1:PORT */
   baseUrl: string;
   wsdlPath: typeof G5_WSDL_PATH;
+  /** The WSDL path of each service (append `?wsdl`); `wsdlPath` is the customers' one. */
+  paths: { clientes: typeof G5_WSDL_PATH; contatos: typeof G5_CONTATOS_WSDL_PATH; pedidos: typeof G5_PEDIDOS_WSDL_PATH };
   /** Every POST that reached the service (processed, faulted, or dropped after processing). */
   received: ReceivedRequest[];
   /** How many times the WSDL was fetched. */
@@ -83,40 +100,33 @@ export async function startG5Receiver(opts: G5ReceiverOptions = {}): Promise<G5R
     return mode;
   }
 
-  function gravarClientes(args: GravarArgs, req: IncomingMessage): Promise<{ result: unknown }> {
-    received.push({ at: Date.now(), args, authorization: req.headers.authorization });
-    if (args.user !== user || args.password !== password) {
-      return Promise.resolve({
-        result: { tipoRetorno: 2, mensagemRetorno: 'Erro na requisição', erroExecucao: 'Usuário ou senha inválidos' },
-      });
-    }
-    const customers = asArray(args.parameters?.dadosGeraisCliente);
-    const retornosClientes = customers.map((c) => saveCustomer(c, codesByDocument));
-    return Promise.resolve({
-      result: { tipoRetorno: 1, mensagemRetorno: 'Processado', erroExecucao: '', retornosClientes },
-    });
-  }
+  const contacts = new Map<string, { codCli: number; seqCto: number }>();
+  const orders = new Map<string, number>();
+  const issued = () => new Set(codesByDocument.values());
 
-  const services = {
-    [G5_SERVICE]: {
-      [G5_PORT]: {
-        // node-soap calls (args, callback, headers, req, res); a returned promise is the answer.
-        GravarClientes: async (args: GravarArgs, _cb: unknown, _headers: unknown, req: IncomingMessage) => {
-          const failure = failureOf.get(req);
-          if (failure === 'fault') {
-            received.push({ at: Date.now(), args, authorization: req.headers.authorization });
-            throw { Fault: { faultcode: 'soap:Server', faultstring: 'Falha interna do Sapiens', statusCode: 500 } };
-          }
-          const answer = await gravarClientes(args, req);
-          if (behaviour.delayMs > 0) await sleep(behaviour.delayMs, timers);
-          if (failure === 'dropConnection') {
-            req.socket.destroy(); // processed, but the answer never leaves: the caller cannot know
-            return new Promise<never>(() => {});
-          }
-          return answer;
-        },
-      },
-    },
+  const handlers: Record<G5Operation, (args: GravarArgs) => Record<string, unknown>> = {
+    GravarClientes: (args) => ({ retornosClientes: asArray(args.parameters?.dadosGeraisCliente).map((c) => saveCustomer(c, codesByDocument)) }),
+    GravarContatos: (args) => ({ retornosContatos: asArray(args.parameters?.contato).map((c) => saveContact(c, issued(), contacts)) }),
+    GravarPedidos: (args) => ({ respostaPedido: asArray(args.parameters?.pedido).map((p) => saveOrder(p, issued(), contacts, orders)) }),
+  };
+
+  // node-soap calls (args, callback, headers, req, res); a returned promise is the answer.
+  const operation = (name: G5Operation) => async (args: GravarArgs, _cb: unknown, _headers: unknown, req: IncomingMessage) => {
+    received.push({ at: Date.now(), operation: name, args, authorization: req.headers.authorization });
+    const failure = failureOf.get(req);
+    if (failure === 'fault') {
+      throw { Fault: { faultcode: 'soap:Server', faultstring: 'Falha interna do Sapiens', statusCode: 500 } };
+    }
+    const answer =
+      args.user !== user || args.password !== password
+        ? { result: { tipoRetorno: 2, mensagemRetorno: 'Erro na requisição', erroExecucao: 'Usuário ou senha inválidos' } }
+        : { result: { tipoRetorno: 1, mensagemRetorno: 'Processado', erroExecucao: '', ...handlers[name](args) } };
+    if (behaviour.delayMs > 0) await sleep(behaviour.delayMs, timers);
+    if (failure === 'dropConnection') {
+      req.socket.destroy(); // processed, but the answer never leaves: the caller cannot know
+      return new Promise<never>(() => {});
+    }
+    return answer;
   };
 
   const http = createServer();
@@ -126,15 +136,21 @@ export async function startG5Receiver(opts: G5ReceiverOptions = {}): Promise<G5R
   });
   const baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 
-  const server = await new Promise<soap.Server>((resolve, reject) => {
-    const s = soap.listen(http, {
-      path: G5_WSDL_PATH,
-      services,
-      xml: g5Wsdl(baseUrl + G5_WSDL_PATH),
-      suppressStack: true,
-      callback: (err: unknown) => (err ? reject(err) : resolve(s)),
+  const listen = (path: string, port: string, name: G5Operation, wsdl: (location: string) => string) =>
+    new Promise<soap.Server>((resolve, reject) => {
+      const s = soap.listen(http, {
+        path,
+        services: { [G5_SERVICE]: { [port]: { [name]: operation(name) } } },
+        xml: wsdl(baseUrl + path),
+        suppressStack: true,
+        callback: (err: unknown) => (err ? reject(err) : resolve(s)),
+      });
     });
-  });
+  // Each listen wraps the request listeners before it and passes on other paths, so the last one sees
+  // every request first: its hook below serves all three services.
+  await listen(G5_WSDL_PATH, G5_PORT, 'GravarClientes', g5Wsdl);
+  await listen(G5_CONTATOS_WSDL_PATH, G5_CONTATOS_PORT, 'GravarContatos', g5ContatosWsdl);
+  const server = await listen(G5_PEDIDOS_WSDL_PATH, G5_PEDIDOS_PORT, 'GravarPedidos', g5PedidosWsdl);
   // Runs before node-soap handles a request (a documented synchronous hook); returning false ends it here.
   server.authorizeConnection = (req: IncomingMessage, res?: ServerResponse) => {
     if (req.method === 'GET' || !res) {
@@ -163,6 +179,7 @@ export async function startG5Receiver(opts: G5ReceiverOptions = {}): Promise<G5R
   return {
     baseUrl,
     wsdlPath: G5_WSDL_PATH,
+    paths: { clientes: G5_WSDL_PATH, contatos: G5_CONTATOS_WSDL_PATH, pedidos: G5_PEDIDOS_WSDL_PATH },
     received,
     get wsdlRequests() {
       return wsdlRequests;
@@ -196,7 +213,82 @@ interface GravarArgs {
   user?: string;
   password?: string;
   encryption?: number;
-  parameters?: { dadosGeraisCliente?: Customer | Customer[]; sigInt?: string };
+  parameters?: { dadosGeraisCliente?: Customer | Customer[]; contato?: Contact | Contact[]; pedido?: Order | Order[]; sigInt?: string };
+}
+
+interface Contact {
+  codCli?: number | string;
+  nomCto?: string;
+  cpfCto?: string;
+  datNas?: string;
+  ideExt?: string | number;
+}
+
+interface Order {
+  codCli?: number | string;
+  seqCto?: number | string;
+  datEmi?: string;
+  datPrv?: string;
+  ideExt?: string | number;
+  produto?: OrderItem | OrderItem[];
+}
+
+interface OrderItem {
+  codPro?: string;
+  qtdPed?: string;
+  preUni?: string;
+  perDsc?: string;
+}
+
+const FIRST_ORDER = 5001;
+const DATE = /^(0[1-9]|[12]\d|3[01])\/(0[1-9]|1[0-2])\/\d{4}$/;
+/** G5 takes decimals sent as text with a comma: `350,20`, `3,00`. */
+const COMMA_DECIMAL = /^-?\d+(,\d+)?$/;
+
+/** A contact of a customer the ERP knows; the same ideExt gets its seqCto back. */
+function saveContact(c: Contact, customers: Set<number>, contacts: Map<string, { codCli: number; seqCto: number }>) {
+  const codCli = Number(c.codCli);
+  const base = { codCli: Number.isFinite(codCli) ? codCli : undefined, ideExt: c.ideExt };
+  if (!customers.has(codCli)) return { ...base, retorno: `Cliente ${c.codCli ?? '(vazio)'} não cadastrado` };
+  if (!c.nomCto || !String(c.nomCto).trim()) return { ...base, retorno: 'Nome do contato não informado' };
+  if (c.cpfCto && !isValidDocument(String(c.cpfCto).replace(/\D/g, ''))) return { ...base, retorno: `CPF do contato inválido: ${c.cpfCto}` };
+  if (c.datNas && !DATE.test(String(c.datNas))) return { ...base, retorno: `Data de nascimento inválida: ${c.datNas} (use dd/MM/yyyy)` };
+  const key = `${codCli}/${c.ideExt}`;
+  let saved = contacts.get(key);
+  if (!saved) {
+    saved = { codCli, seqCto: [...contacts.values()].filter((x) => x.codCli === codCli).length + 1 };
+    contacts.set(key, saved);
+  }
+  return { ...base, seqCto: saved.seqCto, retorno: 'OK' };
+}
+
+/** A sales order: known customer (and contact), dates dd/MM/yyyy, items with comma decimals. */
+function saveOrder(p: Order, customers: Set<number>, contacts: Map<string, { codCli: number; seqCto: number }>, orders: Map<string, number>) {
+  const base = { ideExt: p.ideExt };
+  const codCli = Number(p.codCli);
+  if (!customers.has(codCli)) return { ...base, retorno: `Cliente ${p.codCli ?? '(vazio)'} não cadastrado` };
+  if (p.seqCto !== undefined && p.seqCto !== null && p.seqCto !== '') {
+    const known = [...contacts.values()].some((x) => x.codCli === codCli && x.seqCto === Number(p.seqCto));
+    if (!known) return { ...base, retorno: `Contato ${p.seqCto} não cadastrado para o cliente ${codCli}` };
+  }
+  for (const [name, value] of [['datEmi', p.datEmi], ['datPrv', p.datPrv]] as const) {
+    if (value !== undefined && value !== null && !DATE.test(String(value))) return { ...base, retorno: `${name} inválida: ${value} (use dd/MM/yyyy)` };
+  }
+  if (!p.datEmi) return { ...base, retorno: 'Data de emissão não informada' };
+  const items = asArray(p.produto);
+  if (items.length === 0) return { ...base, retorno: 'Pedido sem produtos' };
+  for (const item of items) {
+    for (const [name, value] of [['qtdPed', item.qtdPed], ['preUni', item.preUni]] as const) {
+      if (!COMMA_DECIMAL.test(String(value ?? ''))) return { ...base, retorno: `Produto ${item.codPro}: ${name} inválido: ${value} (decimal com vírgula, como 350,20)` };
+    }
+  }
+  const key = `${codCli}/${p.ideExt}`;
+  let numPed = orders.get(key);
+  if (numPed === undefined) {
+    numPed = FIRST_ORDER + orders.size;
+    orders.set(key, numPed);
+  }
+  return { ...base, numPed, retorno: 'OK' };
 }
 
 function saveCustomer(c: Customer, codesByDocument: Map<string, number>): CustomerReturn {

@@ -11,9 +11,13 @@ import type { IntegracaoRow } from '../model/types';
 import { DependencyGraph, type Edge } from './dependency-graph';
 import { MinQueue } from './min-queue';
 
-/** The company a run is for (the request's empresa_id and, when given, empresa_filial_id). */
+/**
+ * The company a run is for (the request's empresa_id and, when given, empresa_filial_id). A null empresaId
+ * stands for "any company" (a request by branch only, or the validator checking an integration whose
+ * empresa_id is null): then only integrations available to every company may join the run.
+ */
 export interface Requester {
-  empresaId: number;
+  empresaId: number | null;
   empresaFilialId: number | null;
 }
 
@@ -95,7 +99,7 @@ function checkDependency(row: IntegracaoRow, edge: Edge, empresa: Requester, iss
   const via = `(a dependency through integracao ${edge.row} ${edge.column} = ${edge.column === 'dependente' ? edge.before : edge.after})`;
   const at = (column: string, message: string) => issues.add({ table: 'integracao', row: row.id, column, message });
   if (row.empresa_id !== null && row.empresa_id !== undefined && row.empresa_id !== empresa.empresaId) {
-    at('empresa_id', `integracao ${row.id} ${via} belongs to empresa ${row.empresa_id}, not to empresa ${empresa.empresaId} that runs it`);
+    at('empresa_id', `integracao ${row.id} ${via} belongs to empresa ${row.empresa_id}, not to ${empresa.empresaId === null ? 'every empresa' : `empresa ${empresa.empresaId}`} that runs it`);
   }
   if (row.empresa_filial_id !== null && row.empresa_filial_id !== undefined && row.empresa_filial_id !== empresa.empresaFilialId) {
     at('empresa_filial_id', `integracao ${row.id} ${via} belongs to empresa_filial ${row.empresa_filial_id}, not to ${empresa.empresaFilialId === null ? 'the whole empresa' : `empresa_filial ${empresa.empresaFilialId}`} that runs it`);
@@ -110,7 +114,7 @@ function checkDependency(row: IntegracaoRow, edge: Edge, empresa: Requester, iss
 
 function ownerMismatch(row: IntegracaoRow, empresa: Requester): string | undefined {
   if (row.empresa_id !== null && row.empresa_id !== undefined && row.empresa_id !== empresa.empresaId) {
-    return `belongs to empresa ${row.empresa_id}, not to empresa ${empresa.empresaId}`;
+    return `belongs to empresa ${row.empresa_id}, not to ${empresa.empresaId === null ? 'every empresa' : `empresa ${empresa.empresaId}`}`;
   }
   if (row.empresa_filial_id !== null && row.empresa_filial_id !== undefined && row.empresa_filial_id !== empresa.empresaFilialId) {
     return `belongs to empresa_filial ${row.empresa_filial_id}, not to ${empresa.empresaFilialId === null ? 'the whole empresa' : `empresa_filial ${empresa.empresaFilialId}`}`;

@@ -4,8 +4,9 @@ import { parseAnswerRules } from '../answer';
 import type { BaseConfig } from '../config/types';
 import { ConfigError, RequestError, type ConfigIssue } from '../errors';
 import { executionOrder } from '../graph';
-import { isComponentLink, parseConsulta, parseMapping } from '../model';
-import type { ConfigRows, IntegracaoRow, TipoConexao } from '../model/types';
+import { parseConsulta, parseMapping } from '../model';
+import type { Parsed } from '../model/parsed';
+import type { ConexaoRow, ConfigRows, IntegracaoRow, TipoConexao } from '../model/types';
 import { checkSqlVariables } from '../templating';
 import type { Plan, RunRequest, SetStep } from './types';
 
@@ -13,6 +14,9 @@ export interface PlanSettings {
   chunkSize: number;
   maxChunksInFlight: number;
 }
+
+/** The built-in variables every run has (SPEC §4). */
+export const BUILTIN_NAMES = ['empresa_id', 'empresa_filial_id', 'base_crm', 'integracao_servico_id'] as const;
 
 export function builtinsOf(request: RunRequest): Plan['builtins'] {
   return {
@@ -30,16 +34,15 @@ function splitList(text: string | null): string[] {
     .filter(Boolean);
 }
 
-/** Throws RequestError when the caller asked for something that does not exist or is not theirs. */
-function checkRequest(rows: ConfigRows, request: RunRequest): IntegracaoRow {
+/**
+ * 404 when the requested integration does not exist in the base. Everything else about the requested row
+ * (another company, a component, not SET) is judged by runGraph, so the API, the run and the validator give
+ * the same answer: a component asked for directly is a bad request (400), not "not found".
+ */
+function checkExists(rows: ConfigRows, request: RunRequest): IntegracaoRow {
   const row = rows.integracoes.find((r) => r.id === request.integracaoId);
-  if (!row || isComponentLink(row.link)) {
+  if (!row) {
     throw new RequestError('not_found', `integracao_servico_id ${request.integracaoId} does not exist in base ${request.base}`, 'integracao_servico_id');
-  }
-  const companyOk = row.empresa_id === null || row.empresa_id === request.empresaId;
-  const branchOk = row.empresa_filial_id === null || row.empresa_filial_id === request.empresaFilialId;
-  if (!companyOk || !branchOk) {
-    throw new RequestError('forbidden', `integracao ${row.id} is not available to this company`, row.empresa_filial_id !== null ? 'empresa_filial_id' : 'empresa_id');
   }
   return row;
 }
@@ -55,21 +58,23 @@ function connectionOf(row: IntegracaoRow, rows: ConfigRows, base: BaseConfig, is
     issues.push({ ...where, message: `conexao_integracao ${row.conexao_integracao_id} does not exist` });
     return undefined;
   }
-  const type = conexao.tipo_conexao.trim().toUpperCase();
-  if (type !== 'WS' && type !== 'DB' && type !== 'API') {
-    issues.push({ table: 'conexao_integracao', row: conexao.id, column: 'tipo_conexao', message: `unknown type ${conexao.tipo_conexao} (WS, DB or API)` });
+  const checked = checkConexao(conexao, base);
+  if (!checked.ok) {
+    issues.push(...checked.issues);
     return undefined;
   }
-  const fileEntry = base.connections[conexao.nome_conexao];
-  if (!fileEntry) {
-    issues.push({ table: 'conexao_integracao', row: conexao.id, column: 'nome_conexao', message: `connection ${conexao.nome_conexao} is not in the connection file` });
-    return undefined;
-  }
-  if (fileEntry.type !== type) {
-    issues.push({ table: 'conexao_integracao', row: conexao.id, column: 'tipo_conexao', message: `is ${type} but connection ${conexao.nome_conexao} in the connection file is ${fileEntry.type}` });
-    return undefined;
-  }
-  return { name: conexao.nome_conexao, type: type as TipoConexao };
+  return checked.value;
+}
+
+/** A conexao_integracao row against the connection file: a known type, an entry of that name and type. */
+export function checkConexao(conexao: ConexaoRow, base: Pick<BaseConfig, 'connections'>): Parsed<SetStep['connection']> {
+  const fail = (column: string, message: string): Parsed<SetStep['connection']> => ({ ok: false, issues: [{ table: 'conexao_integracao', row: conexao.id, column, message }] });
+  const type = (conexao.tipo_conexao ?? '').trim().toUpperCase();
+  if (type !== 'WS' && type !== 'DB' && type !== 'API') return fail('tipo_conexao', `unknown type ${conexao.tipo_conexao} (WS, DB or API)`);
+  const fileEntry = Object.prototype.hasOwnProperty.call(base.connections, conexao.nome_conexao) ? base.connections[conexao.nome_conexao] : undefined;
+  if (!fileEntry) return fail('nome_conexao', `connection ${conexao.nome_conexao} is not in the connection file`);
+  if (fileEntry.type !== type) return fail('tipo_conexao', `is ${type} but connection ${conexao.nome_conexao} in the connection file is ${fileEntry.type}`);
+  return { ok: true, value: { name: conexao.nome_conexao, type: type as TipoConexao } };
 }
 
 function buildStep(row: IntegracaoRow, rows: ConfigRows, base: BaseConfig, known: Set<string>, issues: ConfigIssue[]): SetStep | undefined {
@@ -109,31 +114,51 @@ function buildStep(row: IntegracaoRow, rows: ConfigRows, base: BaseConfig, known
 }
 
 /**
+ * Every step of `order` checked and built, with every issue. `known` holds the names a caller's request
+ * brings (parameters and built-ins); what each integration captures is known to the ones after it.
+ * Shared by buildPlan and the validator, so both report the same problems with the same messages.
+ */
+export function buildSteps(rows: ConfigRows, order: readonly number[], base: BaseConfig, known: ReadonlySet<string>): { steps: SetStep[]; issues: ConfigIssue[] } {
+  const byId = new Map(rows.integracoes.map((r) => [r.id, r]));
+  const issues: ConfigIssue[] = [];
+  const steps: SetStep[] = [];
+  const names = new Set(known);
+  for (const id of order) {
+    const row = byId.get(id)!;
+    const step = buildStep(row, rows, base, new Set(names), issues);
+    if (step) steps.push(step);
+    for (const key of capturedBy(row)) names.add(key);
+  }
+  return { steps, issues };
+}
+
+/** The names an integration captures from its answer (indice_valor_retorno): variables for later ones. */
+export function capturedBy(row: Pick<IntegracaoRow, 'indice_valor_retorno'>): string[] {
+  return splitList(row.indice_valor_retorno).filter((key) => !key.includes('='));
+}
+
+/** The parametros_obrigatorios of an integration. */
+export function requiredParams(row: Pick<IntegracaoRow, 'parametros_obrigatorios'>): string[] {
+  return splitList(row.parametros_obrigatorios);
+}
+
+/**
  * Orders the requested integration and its dependencies (SPEC §6) and validates every one of them.
  * RequestError for what the caller got wrong (404/403/400), ConfigError with every issue otherwise.
  */
 export function buildPlan(rows: ConfigRows, request: RunRequest, base: BaseConfig, settings: PlanSettings): Plan {
-  const requested = checkRequest(rows, request);
-  const order = executionOrder(rows.integracoes, requested.id, { empresaId: request.empresaId ?? Number.NaN, empresaFilialId: request.empresaFilialId });
+  const requested = checkExists(rows, request);
+  const order = executionOrder(rows.integracoes, requested.id, { empresaId: request.empresaId, empresaFilialId: request.empresaFilialId });
   const byId = new Map(rows.integracoes.map((r) => [r.id, r]));
   const builtins = builtinsOf(request);
   for (const id of order) {
-    for (const name of splitList(byId.get(id)!.parametros_obrigatorios)) {
+    for (const name of requiredParams(byId.get(id)!)) {
       if (request.params[name] === undefined || request.params[name] === '') {
         throw new RequestError('bad_request', `missing required parameter ${name} (integracao ${id})`, name);
       }
     }
   }
-  const issues: ConfigIssue[] = [];
-  const known = new Set([...Object.keys(request.params), ...Object.keys(builtins)]);
-  const steps: SetStep[] = [];
-  for (const id of order) {
-    const row = byId.get(id)!;
-    const step = buildStep(row, rows, base, new Set(known), issues);
-    if (step) steps.push(step);
-    // values captured by this integration are variables for the later ones
-    for (const key of splitList(row.indice_valor_retorno)) known.add(key);
-  }
+  const { steps, issues } = buildSteps(rows, order, base, new Set([...Object.keys(request.params), ...Object.keys(builtins)]));
   if (issues.length) throw new ConfigError(issues);
   return { request, builtins, steps, settings };
 }

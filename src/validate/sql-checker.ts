@@ -1,0 +1,96 @@
+// Asks PostgreSQL about configured SQL without running it for real: the columns a consulta returns, and
+// whether a sql_update compiles. Every check runs inside a transaction that is rolled back.
+import type { PoolClient } from 'pg';
+import { bindSql, Scope, variablesIn } from '../templating';
+
+export type Described = { ok: true; columns: string[] } | { ok: false; message: string };
+
+export interface SqlChecker {
+  /**
+   * The columns of a SELECT: `SELECT * FROM (<sql>) AS q LIMIT 0` with every variable bound to NULL, in a
+   * READ ONLY transaction that is rolled back, so no row is read and nothing can be written.
+   */
+  columns(sql: string): Promise<Described>;
+  /** `PREPARE` of a statement with every variable a parameter, never executed, then rolled back. */
+  prepare(sql: string): Promise<string | undefined>;
+}
+
+const TIMEOUT_MS = 15_000;
+
+/** A checker on one dedicated connection; answers are cached by SQL text. */
+export function createSqlChecker(client: PoolClient): SqlChecker {
+  const described = new Map<string, Promise<Described>>();
+  const prepared = new Map<string, Promise<string | undefined>>();
+  let statement = 0;
+  // One transaction at a time on the connection, whatever order callers await in.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = queue.then(fn, fn);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  const inRolledBackTransaction = (readOnly: boolean, fn: () => Promise<void>): Promise<string | undefined> =>
+    serial(async () => {
+      await client.query(readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+      try {
+        await client.query(`SET LOCAL statement_timeout = ${TIMEOUT_MS}`);
+        await fn();
+        return undefined;
+      } catch (err) {
+        return sqlMessage(err);
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    });
+
+  return {
+    columns(sql) {
+      let answer = described.get(sql);
+      if (!answer) {
+        answer = (async () => {
+          const bound = bindSql(stripTerminator(sql), allNull(sql));
+          let columns: string[] = [];
+          const error = await inRolledBackTransaction(true, async () => {
+            // Newlines, so a trailing `-- comment` in the consulta cannot swallow the wrapper.
+            const result = await client.query({ text: `SELECT * FROM (\n${bound.text}\n) AS q LIMIT 0`, values: bound.values });
+            columns = result.fields.map((field) => field.name);
+          });
+          return error === undefined ? { ok: true as const, columns } : { ok: false as const, message: error };
+        })();
+        described.set(sql, answer);
+      }
+      return answer;
+    },
+    prepare(sql) {
+      let answer = prepared.get(sql);
+      if (!answer) {
+        const bound = bindSql(stripTerminator(sql), allNull(sql));
+        const name = `integrador_validate_${++statement}`;
+        // PREPARE only parses, analyses and plans; READ ONLY refuses nothing here, yet keeps it harmless.
+        answer = inRolledBackTransaction(true, async () => {
+          await client.query(`PREPARE ${name} AS\n${bound.text}\n`);
+          await client.query(`DEALLOCATE ${name}`);
+        });
+        prepared.set(sql, answer);
+      }
+      return answer;
+    },
+  };
+}
+
+/** A scope in which every variable of `sql` is NULL. */
+function allNull(sql: string): Scope {
+  return new Scope({ params: Object.fromEntries(variablesIn(sql).map((name) => [name, null])) });
+}
+
+function stripTerminator(sql: string): string {
+  return sql.replace(/[\s;]+$/, '');
+}
+
+/** The database's own words, with its SQLSTATE; anything else (a lost connection) is not a finding. */
+function sqlMessage(err: unknown): string {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code !== 'string' || code.length !== 5) throw err;
+  return `SQL error ${code}: ${(err as Error).message}`;
+}
