@@ -1,0 +1,220 @@
+// Delivery guarantees (SPEC §8) on real parts: the ledger decides what a retried attempt does. Failures are
+// injected where they happen for real: a database trigger that fails one statement once (the write-back,
+// or the ledger's `enviado` mark: the worker's view of a crash at that point), the receiver's own failure
+// modes, and an activity override that loses a chunk's result.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { Worker } from '@temporalio/worker';
+import { createActivities, type Activities } from '../../activities';
+import { createReceiverRegistry } from '../../src/connectors/registry';
+import { createCrmPools } from '../../src/crm/pools';
+import type { RunResult } from '../../src/plan/types';
+import { SET_RUN_WORKFLOW } from '../../src/temporal/constants';
+import { workflowBundle } from '../../src/worker';
+import type { SetRunOptions } from '../../workflows/set-run';
+import { addAccounts, addBatchIntegration, BATCH_INTEGRATION } from '../faults/helpers/accounts';
+import { recordFacts } from '../faults/helpers/delivery-check';
+import { startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
+
+async function runBatch(env: SetEnv, range: { first: number; last: number }, options: SetRunOptions = {}) {
+  const request = { base: 'demo', empresaId: 1, empresaFilialId: null, integracaoId: BATCH_INTEGRATION, params: { de: String(range.first), ate: String(range.last) } };
+  const handle = await env.client.temporal.workflow.start(SET_RUN_WORKFLOW, {
+    taskQueue: env.taskQueue,
+    // the API finds a run by its id's base prefix (the ids clients build: set-<base>-<empresa>-<integracao>-…)
+    workflowId: `set-demo-1-${BATCH_INTEGRATION}-delivery-${randomBytes(6).toString('hex')}`,
+    args: [request, options],
+  });
+  const result = (await handle.result()) as RunResult;
+  return { result, handle, firstRunId: handle.firstExecutionRunId };
+}
+
+async function replays(env: SetEnv, workflowId: string, runId?: string) {
+  const history = await env.client.temporal.workflow.getHandle(workflowId, runId).fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowId);
+}
+
+/** Makes the next statement matching `when` on `table` fail once with a serialization failure (retryable). */
+async function failOnce(env: SetEnv, name: string, table: string, when: string) {
+  await env.crm.query(`
+    CREATE SEQUENCE ${name}_seq;
+    CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      -- nextval is not rolled back with the failed transaction, so this fails exactly once
+      IF nextval('${name}_seq') = 1 THEN RAISE EXCEPTION 'injected failure: ${name}' USING ERRCODE = '40001'; END IF;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER ${name} BEFORE UPDATE ON ${table} FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${name}();`);
+  return async () => {
+    await env.crm.query(`DROP TRIGGER ${name} ON ${table}; DROP FUNCTION ${name}(); DROP SEQUENCE ${name}_seq;`);
+  };
+}
+
+describe('delivery: a connection that is not safe to resend', () => {
+  let env: SetEnv;
+  let real: Activities | undefined;
+  let pools: ReturnType<typeof createCrmPools> | undefined;
+  let receivers: ReturnType<typeof createReceiverRegistry> | undefined;
+  let loseNextResult = false;
+  let accounts: { first: number; last: number };
+  let nextId: number;
+  const take = (n: number) => {
+    const range = { first: nextId, last: nextId + n - 1 };
+    nextId += n;
+    return range;
+  };
+
+  before(async () => {
+    env = await startSetEnv({
+      run: { chunkSize: 2, maxChunksInFlight: 2 },
+      worker: {
+        activities: {
+          // the real activity, whose result is lost once on demand: Temporal retries the chunk
+          sendRecords: async (input) => {
+            const out = await real!.sendRecords(input);
+            if (loseNextResult) {
+              loseNextResult = false;
+              throw new Error('injected: the worker died before reporting the chunk');
+            }
+            return out;
+          },
+        },
+      },
+    });
+    pools = createCrmPools(env.config);
+    receivers = createReceiverRegistry(env.config);
+    real = createActivities({ config: env.config, crm: pools, receivers });
+    await addBatchIntegration(env.crm);
+    accounts = await addAccounts(env.crm, 60);
+    nextId = accounts.first;
+  });
+  after(async () => {
+    await receivers?.close();
+    await pools?.close();
+    await env?.close();
+  });
+
+  test('a failure between the send and the write-back: the retried attempt writes back once and sends nothing again', async () => {
+    const range = take(3);
+    const restore = await failOnce(env, 'falha_gravacao', 'contas', 'NEW.gravacoes > OLD.gravacoes');
+    try {
+      const { result } = await runBatch(env, range);
+      assert.equal(result.success, true, result.message);
+      const facts = await recordFacts(env.crm, env.receiver, result.execucaoId);
+      assert.deepEqual(facts.map((f) => [f.status, f.received, f.gravacoes]), [['gravado', 1, 1], ['gravado', 1, 1], ['gravado', 1, 1]]);
+      const attempts = await env.crm.query('SELECT max(tentativas)::int AS n FROM integrador.envio WHERE execucao_id = $1', [result.execucaoId]);
+      assert.equal(attempts.rows[0].n, 1, 'no record was claimed for sending twice');
+      const failed = await env.crm.query("SELECT last_value FROM falha_gravacao_seq");
+      assert.ok(Number(failed.rows[0].last_value) >= 2, 'the injected failure happened');
+    } finally {
+      await restore();
+    }
+  });
+
+  test('a record left enviando (the answer was never recorded) becomes incerto and is not sent again', async () => {
+    const range = take(3);
+    const restore = await failOnce(env, 'falha_envio', 'integrador.envio', "OLD.status = 'enviando' AND NEW.status = 'enviado'");
+    try {
+      const { result, handle } = await runBatch(env, range);
+      assert.equal(result.success, false);
+      assert.equal(result.integrations[0]!.counts.incerto, 1);
+      assert.equal(result.integrations[0]!.counts.gravado, 2);
+      const facts = await recordFacts(env.crm, env.receiver, result.execucaoId);
+      const uncertain = facts.filter((f) => f.status === 'incerto');
+      assert.equal(uncertain.length, 1);
+      assert.equal(uncertain[0]!.received, 1, 'the receiver got it once, and it was not resent');
+      assert.equal(uncertain[0]!.gravacoes, 0);
+      for (const f of facts.filter((f) => f.status === 'gravado')) assert.deepEqual([f.received, f.gravacoes], [1, 1]);
+
+      // a person sees it through the API, with the reason
+      const res = await env.app.inject({ method: 'GET', url: `/execucoes/${handle.workflowId}?base_crm=demo`, headers: { TOKEN_CRM: TOKEN } });
+      assert.equal(res.statusCode, 200, res.body);
+      const records = res.json().integrations[0].records as Array<{ key: string; status: string; message: string }>;
+      const shown = records.find((r) => r.key === String(uncertain[0]!.id))!;
+      assert.equal(shown.status, 'incerto');
+      assert.match(shown.message, /unknown outcome/);
+    } finally {
+      await restore();
+    }
+  });
+
+  test('a chunk whose result was lost is retried without sending or writing back anything again', async () => {
+    const range = take(4);
+    loseNextResult = true;
+    const { result } = await runBatch(env, range);
+    assert.equal(loseNextResult, false, 'the injected failure happened');
+    assert.equal(result.success, true, result.message);
+    const facts = await recordFacts(env.crm, env.receiver, result.execucaoId);
+    assert.deepEqual(facts.map((f) => [f.status, f.received, f.gravacoes]), Array(4).fill(['gravado', 1, 1]));
+  });
+
+  test('a receiver that keeps answering 503 with Retry-After: the record goes back to pendente and the next attempt sends it once', async () => {
+    const range = take(1);
+    // the connector waits out three Retry-Afters inside the attempt; the fourth 503 ends the attempt
+    env.receiver.setBehaviour({ failWith: 503, failTimes: 4, retryAfterSeconds: 1 });
+    try {
+      const { result } = await runBatch(env, range);
+      assert.equal(result.success, true, result.message);
+      const facts = await recordFacts(env.crm, env.receiver, result.execucaoId);
+      assert.deepEqual(facts.map((f) => [f.status, f.received, f.gravacoes]), [['gravado', 1, 1]]);
+      const attempts = await env.crm.query('SELECT tentativas FROM integrador.envio WHERE execucao_id = $1', [result.execucaoId]);
+      assert.equal(attempts.rows[0].tentativas, 2, 'claimed by two activity attempts, processed by the receiver once');
+    } finally {
+      env.receiver.setBehaviour({ failWith: undefined });
+    }
+  });
+
+  test('a large run continues as new, keeps one ledger execution id, and every execution replays', async () => {
+    const range = take(9);
+    const { result, handle, firstRunId } = await runBatch(env, range, { chunksPerExecution: 2 });
+    assert.equal(result.success, true, result.message);
+    assert.equal(result.integrations[0]!.counts.gravado, 9);
+    assert.equal(result.integrations[0]!.total, 9);
+    // workflowInfo().firstExecutionRunId is the same in every execution of the chain
+    assert.equal(result.execucaoId, firstRunId);
+    const ids = await env.crm.query('SELECT DISTINCT execucao_id FROM integrador.envio WHERE workflow_id = $1', [handle.workflowId]);
+    assert.deepEqual(ids.rows.map((r) => r.execucao_id), [firstRunId]);
+    const facts = await recordFacts(env.crm, env.receiver, firstRunId);
+    assert.deepEqual(facts.map((f) => [f.status, f.received, f.gravacoes]), Array(9).fill(['gravado', 1, 1]));
+
+    // chunkSize 2 → 5 chunks; 2 per execution → 3 executions, each ending in continue-as-new but the last
+    const runIds: string[] = [];
+    let runId: string | undefined = firstRunId;
+    while (runId && runIds.length < 10) {
+      runIds.push(runId);
+      await replays(env, handle.workflowId, runId);
+      const history: { events?: Array<{ workflowExecutionContinuedAsNewEventAttributes?: { newExecutionRunId?: string | null } | null }> | null } =
+        await env.client.temporal.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+      runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    }
+    assert.equal(runIds.length, 3);
+  });
+});
+
+describe('delivery: a connection that is safe to resend', () => {
+  let env: SetEnv;
+  let accounts: { first: number; last: number };
+  before(async () => {
+    env = await startSetEnv({ connection: { safeToResend: true } });
+    await addBatchIntegration(env.crm);
+    accounts = await addAccounts(env.crm, 3);
+  });
+  after(async () => {
+    await env?.close();
+  });
+
+  test('a record left enviando is sent again and written back once', async () => {
+    const restore = await failOnce(env, 'falha_envio', 'integrador.envio', "OLD.status = 'enviando' AND NEW.status = 'enviado'");
+    try {
+      const { result } = await runBatch(env, accounts);
+      assert.equal(result.success, true, result.message);
+      const facts = await recordFacts(env.crm, env.receiver, result.execucaoId);
+      assert.deepEqual(facts.map((f) => f.status), ['gravado', 'gravado', 'gravado']);
+      assert.deepEqual(facts.map((f) => f.gravacoes), [1, 1, 1]);
+      // the receiver is idempotent (same CNPJ, same code): the record with the lost answer got it twice
+      assert.deepEqual(facts.map((f) => f.received).sort(), [1, 1, 2]);
+    } finally {
+      await restore();
+    }
+  });
+});
