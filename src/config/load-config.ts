@@ -159,7 +159,9 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = process.env):
   try {
     raw = parseYaml(text);
   } catch (err) {
-    throw new ConfigError([{ table: FILE, message: `invalid YAML: ${(err as Error).message}` }]);
+    // the parser's message quotes the offending lines, which may hold a password: keep only where it is
+    const where = (err as Error).message.split('\n')[0]!.replace(/:$/, '');
+    throw new ConfigError([{ table: FILE, message: `invalid YAML: ${where}` }]);
   }
   const issues: ConfigIssue[] = [];
   const expanded = expandEnv(raw ?? {}, env, [], issues);

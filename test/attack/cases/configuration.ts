@@ -2,6 +2,8 @@
 // an issue naming the table, the row id and the column to fix.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseConfig } from '../../../src/config/load-config';
+import { ConfigError } from '../../../src/errors';
 import type { AttackEnv } from '../helpers/attack-env';
 import { campoId, copyOf19, setCampoCrm } from '../helpers/broken-rows';
 import { ask, assertClearError, assertNothingWritten, integrar, refused, snapshot, type Expected, type Tally } from '../helpers/probe';
@@ -121,4 +123,31 @@ export function configurationCases(ctx: { env: () => AttackEnv; tally: Tally }) 
     const ledger = await env.crm.query(`SELECT status, erro_tipo FROM integrador.envio WHERE workflow_id = $1`, [body.workflowId]);
     assert.deepEqual(ledger.rows, [{ status: 'erro', erro_tipo: 'gravacao' }]);
   });
+
+  // the connection file: refused at start, every issue located, no secret echoed
+  const base = (connections: Record<string, unknown>, tokens: unknown[] = [{ sha256: 'a'.repeat(64) }]) =>
+    JSON.stringify({ bases: { demo: { database: 'postgres://u:db-secret-pw@127.0.0.1/crm', tokens, connections } } });
+  const fileRefuses = (name: string, text: string, column: RegExp | undefined, message: RegExp) =>
+    test(`connection file: ${name}`, () => {
+      tally.input(AREA);
+      let error: unknown;
+      try {
+        parseConfig(text, { G5_PASSWORD: 'g5-file-secret' });
+      } catch (err) {
+        error = err;
+      }
+      assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+      const hit = error.issues.find((i) => i.table === 'connection file' && (column === undefined || column.test(i.column ?? '')) && message.test(i.message));
+      assert.ok(hit, JSON.stringify(error.issues));
+      assert.doesNotMatch(error.message, /db-secret-pw|g5-file-secret|hunter2/);
+      tally.clearError(AREA);
+    });
+  fileRefuses('invalid YAML', 'bases: [demo: {', undefined, /invalid YAML: .* at line 1, column 16$/);
+  fileRefuses('invalid YAML on a password line does not quote the line', 'bases:\n  demo:\n    connections:\n      g5: { type: WS, args: { password: "hunter2 } }\n', undefined, /invalid YAML: Missing closing "quote at line 5, column 1$/);
+  fileRefuses('invalid YAML next to a database URL does not quote it', 'bases:\n  demo:\n    database: postgres://u:hunter2@h/db\n   tokens: x\n', undefined, /invalid YAML: .* at line 4, column 1$/);
+  fileRefuses('a ${VARIABLE} that is not set', base({ g5: { type: 'WS', url: 'http://erp', args: { password: '${G5_SENHA}' } } }), /^bases\.demo\.connections\.g5\.args\.password$/, /environment variable G5_SENHA is not set/);
+  fileRefuses('an unknown connection type', base({ ftp: { type: 'FTP', url: 'ftp://erp' } }), /^bases\.demo\.connections\.ftp/, /./);
+  fileRefuses('a token with both sha256 and env', base({}, [{ sha256: 'b'.repeat(64), env: 'X' }]), /^bases\.demo\.tokens\.0/, /exactly one of sha256 or env/);
+  fileRefuses('a URL that is not a URL does not echo the secret in it', base({ g5: { type: 'WS', url: 'hunter2 is not a url', args: { password: '${G5_PASSWORD}' } } }), /^bases\.demo\.connections\.g5\.url$/, /./);
+  fileRefuses('an unknown key (a typo) is refused', base({ g5: { type: 'WS', url: 'http://erp', timeoutMS: 5 } }), /^bases\.demo\.connections\.g5/, /timeoutMS/);
 }
