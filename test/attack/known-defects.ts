@@ -92,4 +92,9 @@ describe('known defects (expected to fail until fixed)', { timeout: 15 * 60_000 
     assert.equal(second.statusCode, 422, second.body);
     assert.deepEqual(second.json().integrations[0].records, [], 'the failed run shows the earlier run\'s gravado record');
   });
+
+  test('KD10 /execucoes with a wrong token is 401 whether or not the run exists (no existence oracle)', async () => {
+    const res = await env.app.inject({ method: 'GET', url: '/execucoes/set-demo-1-19-0000000000000000?base_crm=demo', headers: { TOKEN_CRM: 'wrong' } });
+    assert.equal(res.statusCode, 401, res.body);
+  });
 });
