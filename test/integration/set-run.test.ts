@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../../src/worker';
+import { historyText } from './helpers/history-text';
 import { G5_PASSWORD, integrar, startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
 
 const ask = (contaId: number | string, extra: Record<string, string | number> = {}) => ({
@@ -137,7 +138,11 @@ describe('SET-WS-CONTAS on Temporal', () => {
     const res = await integrar(env, ask(5));
     assert.equal(res.statusCode, 200, res.body);
     const history = await env.client.handle(res.json().workflowId).fetchHistory();
-    assert.ok(!JSON.stringify(history).includes(G5_PASSWORD), 'password in history');
+    // payloads are bytes: decode them, and prove the decoding reads the plan
+    const text = historyText(history).join('\n');
+    assert.match(text, /SET-WS-CONTAS-DEFINICOES/);
+    assert.ok(!text.includes(G5_PASSWORD), 'password in history');
+    assert.ok(!text.includes(TOKEN), 'token in history');
     const ledger = await env.crm.query('SELECT requisicao, resposta::text, erro FROM integrador.envio');
     assert.ok(ledger.rows.length > 0);
     assert.ok(!JSON.stringify(ledger.rows).includes(G5_PASSWORD), 'password in ledger');

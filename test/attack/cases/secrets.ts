@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { SECRETS, type AttackEnv } from '../helpers/attack-env';
 import type { Tally } from '../helpers/probe';
+import { historyText } from '../../integration/helpers/history-text';
 
 const AREA = 'secrets';
 
@@ -15,13 +16,6 @@ const AREA = 'secrets';
  * enough: payload data is a Uint8Array, which it writes as {"0":123,"1":34,...}, so a secret inside an
  * activity input or result would never be found.
  */
-export function historyText(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
-  else if (Array.isArray(value)) value.forEach((v) => historyText(v, out));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => historyText(v, out));
-  return out;
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
