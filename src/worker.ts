@@ -1,6 +1,6 @@
 // The worker: builds the activities' dependencies once, runs workflows and activities, closes them on stop.
 import { createServer, type Server } from 'node:http';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { AppConfig } from './config/types';
 import { createReceiverRegistry, type ReceiverRegistry } from './connectors/registry';
@@ -24,6 +24,20 @@ const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, 
 
 /** How long a stopping worker lets in-flight activities (a chunk being sent) finish before cancelling them. */
 export const SHUTDOWN_GRACE_MS = 30_000;
+
+/**
+ * The SDK's runtime stops every worker on SIGINT/SIGTERM by itself. `serve` must stop in order instead
+ * (drain the API's waiting requests first, while the worker still finishes their runs), so the CLI owns the
+ * signals: the runtime is installed without shutdown signals, once, before the first connection.
+ */
+function ownSignals(): void {
+  if (Runtime._instance) return;
+  try {
+    Runtime.install({ shutdownSignals: [] });
+  } catch {
+    // already installed by other code in this process: keep its settings
+  }
+}
 
 export interface RunningWorker {
   worker: Worker;
@@ -68,6 +82,7 @@ export async function startWorker(config: AppConfig, overrides: WorkerOverrides 
   const crm = createCrmPools(config);
   // TODO(connectors): pass onSendMetrics(metrics) as createReceiverRegistry's `onSend` once it exists, and drop timedReceivers
   const receivers = timedReceivers(overrides.receivers ?? createReceiverRegistry(config), onSendMetrics(metrics));
+  ownSignals();
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   const worker = await Worker.create({
     connection,

@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import { workflowBundle } from '../../src/worker';
 import { G5_PASSWORD, startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
 import { createHash } from 'node:crypto';
+import { freePort } from '../../src/dev/free-port';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -131,6 +132,46 @@ describe('integrador run, status and history export', () => {
     assert.ok((history.events?.length ?? 0) > 5);
     assert.ok(!readFileSync(file, 'utf8').includes(G5_PASSWORD), 'password in history');
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowId);
+  });
+
+  test('serve drains an in-flight /integrar on SIGTERM, then stops its worker and exits 0', async () => {
+    // its own task queue, so the run can only be done by the worker inside `serve`
+    const serveConfig = join(dir, 'serve.yaml');
+    const yaml = readFileSync(configFile, 'utf8').replace(`taskQueue: ${env.taskQueue}`, `taskQueue: ${env.taskQueue}-serve`);
+    assert.notEqual(yaml, readFileSync(configFile, 'utf8'));
+    writeFileSync(serveConfig, yaml);
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'integrador.js'), 'serve', '--config', serveConfig], {
+      cwd: ROOT,
+      env: { ...process.env, G5_PASSWORD, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!output.includes('API listening')) {
+        assert.ok(Date.now() < deadline, `serve did not start: ${output}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      env.receiver.setBehaviour({ delayMs: 2000 });
+      const before = env.receiver.received.length;
+      const inFlight = fetch(`http://127.0.0.1:${port}/integrar?base_crm=demo&empresa_id=1&integracao_servico_id=19&contaId=4`, { headers: { TOKEN_CRM: TOKEN } });
+      while (env.receiver.received.length === before) await new Promise((r) => setTimeout(r, 50));
+      child.kill('SIGTERM');
+      const res = await inFlight;
+      assert.equal(res.status, 200, `${await res.clone().text()}\n${output}`);
+      const body = (await res.json()) as { success: boolean; integrations: Array<{ records: Array<{ status: string }> }> };
+      assert.equal(body.success, true);
+      assert.equal(body.integrations[0]!.records[0]!.status, 'gravado');
+      assert.equal(await exited, 0, output);
+      await assert.rejects(fetch(`http://127.0.0.1:${port}/saude`));
+    } finally {
+      env.receiver.setBehaviour({ delayMs: 0 });
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 
   test('every command answers --help', async () => {
