@@ -104,6 +104,9 @@ describe('GET /execucoes/{workflowId}', () => {
     assert.equal((await execucao(workflowId, 'base_crm=demo', { TOKEN_CRM: 'wrong' })).statusCode, 401);
     assert.equal((await execucao('set-demo-1-19-0000000000000000')).statusCode, 404);
     assert.equal((await execucao(workflowId, 'base_crm=other')).statusCode, 404);
+    // a wrong token cannot tell whether a run exists
+    assert.equal((await execucao('set-demo-1-19-0000000000000000', 'base_crm=demo', { TOKEN_CRM: 'wrong' })).statusCode, 401);
+    assert.equal((await execucao('set-other-1-19-0000000000000000', 'base_crm=demo', { TOKEN_CRM: 'wrong' })).statusCode, 401);
   });
 
   test('runs are found in Temporal by base and integration (search attributes), with a readable memo', async () => {

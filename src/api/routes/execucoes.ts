@@ -8,6 +8,16 @@ import { checkToken } from '../auth';
 import { runView } from './run-view';
 import { baseOf, requireToken } from './shared';
 
+/** 401 unless the token is one of the base's; a token limited to some companies passes here. */
+function tokenFitsBase(base: Parameters<typeof checkToken>[0], token: string): void {
+  try {
+    checkToken(base, token, null);
+  } catch (err) {
+    if (err instanceof RequestError && err.kind === 'forbidden') return;
+    throw err;
+  }
+}
+
 export function execucoesRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'config' | 'client' | 'crm'>): void {
   const { config, client, crm } = deps;
   app.get<{ Params: { workflowId: string }; Querystring: { base_crm?: string } }>('/execucoes/:workflowId', async (req, reply) => {
@@ -16,6 +26,9 @@ export function execucoesRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'confi
     if (!baseName) throw new RequestError('bad_request', 'missing parameter base_crm', 'base_crm');
     const base = baseOf(config, baseName);
     const { workflowId } = req.params;
+    // the token is checked against the base before anything is looked up, so a wrong token cannot tell
+    // whether a run exists; the company the run belongs to is checked once it is known
+    tokenFitsBase(base, token);
     const notFound = () => new RequestError('not_found', `no run ${workflowId} in base ${baseName}`, 'workflowId');
     // a run of another base is not even looked up: its id says which base it belongs to
     if (!workflowId.startsWith(`set-${baseName}-`)) throw notFound();
