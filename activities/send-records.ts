@@ -85,27 +85,38 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
         return changedElsewhere(record);
       }
       const link = step.connection.type === 'API' ? renderUrlPath(step.link, scope) : step.link;
-      const attempt = await claimForSending(pool, record, mask(JSON.stringify(body)));
-      if (attempt === null) return changedElsewhere(record);
-      const claimed: Seen = { id: record.id, status: 'enviando', tentativas: attempt };
-
+      const requisicao = mask(JSON.stringify(body));
+      // claimed inside the connection's slot, so only records really about to be sent are `enviando`
+      // (a crash leaves at most `concurrency` of them); a Retry-After resend runs this again on the same claim
+      let attempt = 0; // the claim's attempt number; 0 until claimed
       let answer: unknown;
       let sent: string | undefined;
       try {
-        const result = await target.limiter.run(() => target.receiver.send({ link, operation: step.operation ?? undefined, body, returning: rules.valueKeys }));
+        const result = await target.limiter.run(async () => {
+          if (!attempt) {
+            const claim = await claimForSending(pool, record, requisicao);
+            if (claim === null) throw new ClaimLost();
+            attempt = claim;
+          }
+          return target.receiver.send({ link, operation: step.operation ?? undefined, body, returning: rules.valueKeys });
+        });
         answer = result.answer;
         sent = result.sent === undefined ? undefined : mask(result.sent);
       } catch (err) {
-        return sendFailed(record, claimed, err);
+        if (err instanceof ClaimLost) return changedElsewhere(record);
+        if (!attempt) throw err; // the claim itself failed (the ledger is unreachable): nothing was sent
+        return sendFailed(record, { id: record.id, status: 'enviando', tentativas: attempt }, err);
       }
+      const claimed: Seen = { id: record.id, status: 'enviando', tentativas: attempt };
       const outcome = readAnswer(answer, rules);
       if (!outcome.ok) {
         const erro = mask(outcome.message);
         if (await markFailed(pool, claimed, 'erro', { erro, tipo: 'receptor', resposta: answer, sent })) return { status: 'erro', seq: record.seq, error: erro };
         return changedElsewhere(record);
       }
+      if (step.sqlUpdate) return finish(record, attempt, outcome.values, { resposta: answer, sent });
       if (!(await markSent(pool, record.id, attempt, { resposta: answer, valores: outcome.values, sent }))) return changedElsewhere(record);
-      return finish(record, attempt, outcome.values);
+      return { status: 'enviado', seq: record.seq, values: outcome.values };
     };
 
     const sendFailed = async (record: LedgerRecord, claimed: Seen, err: unknown): Promise<RecordOutcome> => {
@@ -125,12 +136,15 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
       return changedElsewhere(record);
     };
 
-    const finish = async (record: LedgerRecord, attempt: number, values: Record<string, unknown>): Promise<RecordOutcome> => {
+    // The write-back; `answer` for a record whose answer just arrived (still `enviando`), committed with it.
+    const finish = async (record: LedgerRecord, attempt: number, values: Record<string, unknown>, answer?: { resposta: unknown; sent?: string }): Promise<RecordOutcome> => {
       if (!step.sqlUpdate) return { status: 'enviado', seq: record.seq, values };
       const scope = new Scope({ ...input.layers, row: record.linha });
-      const result = await writeBack(pool, { recordId: record.id, attempt, step, scope, values });
-      if (result.ok) return { status: 'gravado', seq: record.seq, values };
-      return { status: 'erro', seq: record.seq, error: result.error };
+      const result = await writeBack(pool, { recordId: record.id, attempt, step, scope, values, answer });
+      if (!result.ok) return { status: 'erro', seq: record.seq, error: result.error };
+      // `already` with an answer in hand: another attempt changed the record under this one
+      if (result.already && answer) return changedElsewhere(record);
+      return { status: 'gravado', seq: record.seq, values };
     };
 
     const ctx = Context.current();
@@ -151,6 +165,8 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
     return summarize(outcomes);
   };
 }
+
+class ClaimLost extends Error {}
 
 /** Another attempt of this chunk changed the record after it was read: leave it to that attempt, look again later. */
 function changedElsewhere(record: LedgerRecord): RecordOutcome {

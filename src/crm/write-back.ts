@@ -1,20 +1,26 @@
 // The write-back (sql_update) and the ledger's `gravado` mark commit in one transaction (SPEC §8):
-// never lost (a retried attempt finds the record still `enviado`) and never applied twice (only an
-// `enviado` record becomes `gravado`, and the row lock taken by that mark makes a concurrent attempt wait
-// and then find it `gravado`).
-import type { Pool } from 'pg';
-import { markFailed, markRecorded } from '../ledger/ledger';
+// never lost and never applied twice. Two entries:
+// - a record whose answer just arrived (`enviando`): the answer, `gravado` and sql_update commit together;
+//   if that transaction fails for a passing reason, the answer alone is committed (`enviado`), so the
+//   retried attempt writes back without sending again;
+// - a record already `enviado` (a retried attempt): `gravado` and sql_update commit together.
+// Only the expected version of the record becomes `gravado`; the row lock that mark takes makes a
+// concurrent attempt wait and then find it already `gravado`, so it writes nothing.
+import type { Pool, PoolClient } from 'pg';
+import { markFailed, markRecorded, markSent, markSentAndRecorded } from '../ledger/ledger';
 import type { SetStep } from '../plan/types';
 import { bindSql, type Scope } from '../templating';
 import { isConfigSqlError } from './sql-errors';
 
 export interface WriteBackInput {
   recordId: string;
-  /** The record's attempt count, unchanged since it became `enviado`. */
+  /** The attempt number that claimed the record (unchanged once it is `enviado`). */
   attempt: number;
   step: SetStep;
   scope: Scope;
   values: Record<string, unknown>;
+  /** The answer that just arrived, for a record still `enviando`; absent for a record already `enviado`. */
+  answer?: { resposta: unknown; sent?: string };
 }
 
 /** `already`: an earlier attempt had written it back. Not ok: the SQL fails for this record (a configuration problem). */
@@ -25,11 +31,14 @@ export async function writeBack(pool: Pool, input: WriteBackInput): Promise<Writ
   if (!sql) return { ok: true, already: false };
   const captured = { ...(input.scope.layers.captured ?? {}), ...input.values };
   const bound = bindSql(sql, input.scope.with({ captured }), { table: 'integracao', row: input.step.id, column: 'sql_update' });
+  const answer = input.answer && { ...input.answer, valores: input.values };
+  const mark = (tx: PoolClient) => (answer ? markSentAndRecorded(tx, input.recordId, input.attempt, answer) : markRecorded(tx, input.recordId));
+
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    if (!(await markRecorded(client, input.recordId))) {
+    if (!(await mark(client))) {
       await client.query('ROLLBACK');
       return { ok: true, already: true };
     }
@@ -39,12 +48,13 @@ export async function writeBack(pool: Pool, input: WriteBackInput): Promise<Writ
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     if (!isConfigSqlError(err)) {
-      // connection trouble: the record stays `enviado` and the retried attempt writes back; this client
-      // may be unusable, so the pool drops it
+      // a passing failure (connection, serialization): keep the answer so the retried attempt writes back
       broken = err as Error;
+      if (answer) await markSent(pool, input.recordId, input.attempt, answer);
       throw err;
     }
     const error = `sent, but sql_update failed (SQL error ${err.code}): ${err.message}`;
+    if (answer) await markSent(pool, input.recordId, input.attempt, answer);
     await markFailed(pool, { id: input.recordId, status: 'enviado', tentativas: input.attempt }, 'erro', { erro: error, tipo: 'gravacao' });
     return { ok: false, error };
   } finally {

@@ -169,6 +169,25 @@ export async function markRecorded(tx: PoolClient, id: string): Promise<boolean>
   return res.rowCount === 1;
 }
 
+/**
+ * Inside the write-back transaction of a record whose answer just arrived: `enviando` (claimed by
+ * `attempt`) straight to `gravado` with the answer, saving the separate `enviado` commit on the hot path.
+ */
+export async function markSentAndRecorded(
+  tx: PoolClient,
+  id: string,
+  attempt: number,
+  outcome: { resposta: unknown; valores: Record<string, unknown>; sent?: string },
+): Promise<boolean> {
+  const res = await tx.query(
+    `UPDATE integrador.envio SET status = 'gravado', resposta = $3, valores = $4,
+            requisicao = COALESCE($5, requisicao), erro = NULL, erro_tipo = NULL, enviado_em = now(), atualizado_em = now()
+      WHERE id = $1 AND status = 'enviando' AND tentativas = $2`,
+    [id, attempt, JSON.stringify(outcome.resposta ?? null), JSON.stringify(outcome.valores), outcome.sent ?? null],
+  );
+  return res.rowCount === 1;
+}
+
 /** Every record of the newest execution of a workflow id, for the API and the CLI. */
 export async function recordsOfWorkflow(db: Queryable, workflowId: string): Promise<RecordView[]> {
   const res = await db.query(
