@@ -236,7 +236,8 @@ const WS_LINK = (portType: string) => `/g5-senior-services/${portType}?wsdl`;
 /**
  * Contacts (21) and orders (22, with the items component 23) after the accounts (19), on the same G5
  * connection. Both dependency columns are shown: 21.dependente = 19 (19 runs before 21) and
- * 21.depende_de = 22 (22 runs after 21). Asking for any of 19, 21 or 22 runs 19 → 21 → 22 (SPEC §6).
+ * 21.depende_de = 22 (22 runs after 21). Asking for 21 runs 19 → 21 → 22; asking for 19 or 22 runs only
+ * that one, since each integration's own columns say what it brings along (SPEC §6).
  * The contact takes the customer code 19 captured (`#codCli#`); the order looks it up in the CRM, where
  * 19's sql_update wrote it (`dependencias`).
  */

@@ -1,7 +1,8 @@
 // Which integrations a SET run executes, and in what order (SPEC §6). Pure.
 //
-// Running X runs everything before X (ancestors through the edges), X, and everything after X
-// (descendants). An integration after X may itself need others before it (C after X, C.dependente = D):
+// Running X runs what X's `dependente` chain names (before X, transitively), X, and what X's `depende_de`
+// chain names (after X, transitively), following each integration's own columns: an account that an
+// order names as `dependente` does not send the orders when it runs alone. An integration after X may itself need others before it (C after X, C.dependente = D):
 // those prerequisites run too, so no integration ever runs without what it depends on.
 // The order is Kahn's topological sort; among integrations that are ready at the same time the smallest
 // id goes first, so the same configuration always gives the same order.
@@ -90,8 +91,10 @@ function collect(graph: DependencyGraph, requestedId: number, issues: Issues): M
       }
     }
   };
-  walk([requestedId], (id) => graph.edgesFrom(id), (edge) => edge.after);
-  walk([...reachedBy.keys()], (id) => graph.edgesTo(id), (edge) => edge.before);
+  // each integration's own columns say what it brings along: its depende_de (after) and its dependente
+  // (before); a row elsewhere naming it does not pull that row into its runs
+  walk([requestedId], (id) => graph.edgesFrom(id).filter((e) => e.row === id && e.column === 'depende_de'), (edge) => edge.after);
+  walk([...reachedBy.keys()], (id) => graph.edgesTo(id).filter((e) => e.row === id && e.column === 'dependente'), (edge) => edge.before);
   return reachedBy;
 }
 

@@ -40,9 +40,9 @@ describe('configuration language: account → contact → order', () => {
     await env?.close();
   });
 
-  test('asking for the order runs account, contact and order in that order, with captured values, lookups, rules and components', async () => {
+  test('asking for the contact runs the account before it and the order after it, with captured values, lookups, rules and components', async () => {
     const from = env.receiver.received.length;
-    const res = await integrar(env, ask(22, 1));
+    const res = await integrar(env, ask(21, 1));
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
     assert.equal(body.success, true, body.message);
@@ -98,7 +98,7 @@ describe('configuration language: account → contact → order', () => {
 
   test('a person gets her CPF by CONDICAO, and integrations with nothing to send succeed and say so', async () => {
     const from = env.receiver.received.length;
-    const res = await integrar(env, ask(19, await accountId(env, 'Maria Aparecida dos Santos')));
+    const res = await integrar(env, ask(21, await accountId(env, 'Maria Aparecida dos Santos')));
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
     assert.deepEqual(body.integrations.map((i: any) => [i.id, i.status]), [[19, 'ok'], [21, 'vazio'], [22, 'vazio']]);
@@ -117,7 +117,7 @@ describe('configuration language: account → contact → order', () => {
     await env.crm.query(`INSERT INTO itens_pedido (pedido_id, codigo_produto, quantidade, preco_unitario) VALUES ($1, 'ALC-70', 24, 9.9)`, [pedidoId]);
     const from = env.receiver.received.length;
 
-    const res = await integrar(env, ask(22, conta));
+    const res = await integrar(env, ask(21, conta));
     assert.equal(res.statusCode, 502, res.body);
     const body = res.json();
     assert.equal(body.success, false);

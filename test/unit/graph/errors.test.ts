@@ -124,17 +124,17 @@ describe('executionOrder invalid dependencies', () => {
     assert.match(issues[0]!.message, /"GET"; only SET/);
   });
 
-  //  2 (empresa 3) ──▶ [1] ──▶ 9?      and 1 ──▶ 4 (INFO) ──▶ 4
+  //  9? ──▶ 2 (empresa 3) ──▶ [1] ──▶ 4 (INFO) ──▶ 4
   it('collects every issue of the run in one ConfigError', () => {
     // ARRANGE
-    const rows = [integracao({ id: 1, dependente: 2, depende_de: 9 }), integracao({ id: 2, empresa_id: 3 }), integracao({ id: 4, tipo_servico: 'INFO', dependente: 1, depende_de: 4 })];
+    const rows = [integracao({ id: 1, dependente: 2, depende_de: 4 }), integracao({ id: 2, empresa_id: 3, dependente: 9 }), integracao({ id: 4, tipo_servico: 'INFO', depende_de: 4 })];
     // ACT
     const issues = configIssues(() => executionOrder(rows, 1, empresa1));
     // ASSERT
     assert.deepEqual(
       issues.map((issue) => [issue.row, issue.column]).sort(),
       [
-        [1, 'depende_de'],
+        [2, 'dependente'],
         [2, 'empresa_id'],
         [4, 'depende_de'],
         [4, 'tipo_servico'],

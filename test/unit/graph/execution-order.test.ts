@@ -54,36 +54,46 @@ describe('executionOrder', () => {
     assert.deepEqual(order, [1, 2, 3, 4]);
   });
 
-  //  30 ──┐
-  //  10 ──┼──▶ [40]       40 is reached from three rows that each say depende_de = 40
-  //  20 ──┘
+  //  8 ──▶ [5] ──▶ 9        5.dependente = 8, 5.depende_de = 9
+  //                 ▲
+  //  7 ─────────────┘        9.dependente = 7: 7 and 8 are ready together, the smaller id goes first
   it('breaks ties by id whatever the row order', () => {
+    // ARRANGE
+    const rows = [integracao({ id: 5, dependente: 8, depende_de: 9 }), integracao({ id: 9, dependente: 7 }), integracao({ id: 8 }), integracao({ id: 7 })];
+    // ACT
+    const order = executionOrder(rows, 5, empresa1);
+    const reversed = executionOrder([...rows].reverse(), 5, empresa1);
+    // ASSERT
+    assert.deepEqual(order, [7, 8, 5, 9]);
+    assert.deepEqual(reversed, order);
+  });
+
+  //  30 ──┐
+  //  10 ──┼──▶ [40]       three rows say depende_de = 40, but 40's own columns name none of them
+  //  20 ──┘
+  it('does not pull in rows that name the requested one: its own columns decide', () => {
     // ARRANGE
     const rows = [integracao({ id: 40 }), integracao({ id: 30, depende_de: 40 }), integracao({ id: 10, depende_de: 40 }), integracao({ id: 20, depende_de: 40 })];
     // ACT
     const order = executionOrder(rows, 40, empresa1);
-    const reversed = executionOrder([...rows].reverse(), 40, empresa1);
     // ASSERT
-    assert.deepEqual(order, [10, 20, 30, 40]);
-    assert.deepEqual(reversed, order);
+    assert.deepEqual(order, [40]);
   });
 
-  //  [9] ──▶ 3
-  //   │
-  //   └───▶ 1      (9.depende_de = 3, 1.dependente = 9): after-only, smaller ids first among the ready
+  //  [9] ──▶ 3 ──▶ 1      9.depende_de = 3, 3.depende_de = 1: after-only, whatever the ids
   it('runs only-after dependencies after the requested one even when their ids are smaller', () => {
     // ARRANGE
-    const rows = [integracao({ id: 9, depende_de: 3 }), integracao({ id: 3 }), integracao({ id: 1, dependente: 9 })];
+    const rows = [integracao({ id: 9, depende_de: 3 }), integracao({ id: 3, depende_de: 1 }), integracao({ id: 1 })];
     // ACT
     const order = executionOrder(rows, 9, empresa1);
     // ASSERT
-    assert.deepEqual(order, [9, 1, 3]);
+    assert.deepEqual(order, [9, 3, 1]);
   });
 
   //  7 ──▶ [5] ──▶ 6        5.dependente = 7, 5.depende_de = 6
   //  │      ▲
   //  ▼      │
-  //  8      2               2.depende_de = 5; 8.dependente = 7 runs after 7, not because of 5: left out
+  //  8      2               2.depende_de = 5 and 8.dependente = 7 are other rows' columns: left out
   it('mixes before and after, and leaves unrelated integrations out', () => {
     // ARRANGE
     const rows = [
@@ -96,7 +106,7 @@ describe('executionOrder', () => {
     // ACT
     const order = executionOrder(rows, 5, empresa1);
     // ASSERT
-    assert.deepEqual(order, [2, 7, 5, 6]);
+    assert.deepEqual(order, [7, 5, 6]);
   });
 
   //  [1] ──▶ 3          1.depende_de = 3

@@ -6,7 +6,7 @@ import { campo, componente, configRows, integracao } from '../builders';
 import { empresa1 } from './helpers';
 
 describe('toPlanText', () => {
-  //  19 ──▶ 21 ──▶ [22]        21.dependente = 19, 21.depende_de = 22; 19 uses component 20, 22 uses 23
+  //  19 ──▶ [21] ──▶ 22        21.dependente = 19, 21.depende_de = 22; 19 uses component 20, 22 uses 23
   it('lists the run in order, with the edge that brought each one in, its components and the parameters', () => {
     // ARRANGE
     const rows = configRows({
@@ -20,17 +20,17 @@ describe('toPlanText', () => {
       campos: [campo({ id: 1, integracao_id: 19, campoCrm: { componente: 20 } }), campo({ id: 2, integracao_id: 22, campoCrm: { componente: 23 } })],
     });
     // ACT
-    const text = toPlanText(rows, 22, empresa1);
+    const text = toPlanText(rows, 21, empresa1);
     // ASSERT
     assert.equal(
       text,
       [
-        'integracao 22 PEDIDOS for empresa 1 runs 3 integrations, in this order:',
+        'integracao 21 CONTATOS for empresa 1 runs 3 integrations, in this order:',
         '  1. 19 CONTAS  [WS g5, GravarClientes; captures codCli]',
         '       component 20 DEFINICOES (campos_integracao id=1)',
-        '  2. 21 CONTATOS  [WS g5, Gravar]',
+        '  2. 21 CONTATOS  (requested)  [WS g5, Gravar]',
         '       after 19 (integracao 21 dependente = 19)',
-        '  3. 22 PEDIDOS  (requested)  [WS g5, Gravar]',
+        '  3. 22 PEDIDOS  [WS g5, Gravar]',
         '       after 21 (integracao 21 depende_de = 22)',
         '       component 23 ITENS (campos_integracao id=2)',
         'parameters the caller sends: contaId, pedidoId',
