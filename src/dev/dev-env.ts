@@ -11,7 +11,7 @@ import { createCrmPools } from '../crm/pools';
 import { startServer, type RunningServer } from '../api/server';
 import { startWorker, type RunningWorker } from '../worker';
 import { DEFAULT_TASK_QUEUE } from '../temporal/constants';
-import { seedDemoCrm, seedDemoIntegration } from './demo-seed';
+import { seedDemoChain, seedDemoCrm, seedDemoIntegration } from './demo-seed';
 import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres';
 import { freePort } from './free-port';
 import { startG5Receiver, type G5Receiver } from './g5-receiver';
@@ -85,6 +85,7 @@ export async function startDevEnvironment(opts: { dataDir?: string; apiPort?: nu
     try {
       await seedDemoCrm(crm.pool('demo'));
       await seedDemoIntegration(crm.pool('demo'));
+      await seedDemoChain(crm.pool('demo'));
     } finally {
       await crm.close();
     }

@@ -23,6 +23,10 @@ Send CRM account 1 to the ERP (integration 19, SET-WS-CONTAS):
   curl -s -H 'TOKEN_CRM: ${DEMO_TOKEN}' '${env.apiUrl}/integrar?base_crm=demo&empresa_id=1&integracao_servico_id=19&contaId=1'
 
 Accounts 1-5 are valid; account 6 has a CNPJ the ERP refuses. Open the run in the Temporal UI above.
+
+The account, then its contacts (21), then its orders (22), in one run:
+
+  curl -s -H 'TOKEN_CRM: ${DEMO_TOKEN}' '${env.apiUrl}/integrar?base_crm=demo&empresa_id=1&integracao_servico_id=21&contaId=1'
 Press Ctrl+C to stop.`);
     });
 }
