@@ -80,8 +80,8 @@ export async function startWorker(config: AppConfig, overrides: WorkerOverrides 
   const ownLogs = overrides.logs ? undefined : createRunLogs(config);
   const logs = overrides.logs ?? ownLogs!;
   const crm = createCrmPools(config);
-  // TODO(connectors): pass onSendMetrics(metrics) as createReceiverRegistry's `onSend` once it exists, and drop timedReceivers
-  const receivers = timedReceivers(overrides.receivers ?? createReceiverRegistry(config), onSendMetrics(metrics));
+  const onSend = onSendMetrics(metrics);
+  const receivers = overrides.receivers ? timedReceivers(overrides.receivers, onSend) : createReceiverRegistry(config, {}, { onSend });
   ownSignals();
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   const worker = await Worker.create({

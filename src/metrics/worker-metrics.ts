@@ -1,6 +1,7 @@
 // Worker side of the metrics: the sink the workflow interceptor calls, and timing of every receiver call.
 import type { InjectedSinks } from '@temporalio/worker';
-import type { LimitedReceiver, ReceiverRegistry } from '../connectors/registry';
+import type { LimitedReceiver, ReceiverRegistry, SendEvent, SendOutcome } from '../connectors/registry';
+import { TransportError, UnknownOutcome } from '../errors';
 import type { Receiver } from '../connectors/types';
 import type { Metrics } from './metrics';
 import type { MetricsSinks } from './workflow-interceptors';
@@ -21,22 +22,20 @@ export function metricsSinks(metrics: Metrics): InjectedSinks<MetricsSinks> {
   };
 }
 
-export interface SendEvent {
-  base: string;
-  connection: string;
-  type: string;
-  ms: number;
-  outcome: string;
-}
-
-/** The listener for a send event: what the connectors' `onSend` option (when it lands) should be given. */
+/** The listener for the registry's `onSend`: receiver latency per connection and outcome. */
 export function onSendMetrics(metrics: Metrics): (e: SendEvent) => void {
   return (e) => metrics.sendSeconds.observe({ base: e.base, connection: e.connection, type: e.type, outcome: e.outcome }, e.ms / 1000);
 }
 
+function outcomeOf(err: unknown): SendOutcome {
+  if (err instanceof TransportError && err.retryable) return 'retryable';
+  if (err instanceof UnknownOutcome) return 'unknown';
+  return 'error';
+}
+
 /**
- * Times every `receiver.send` of a registry and reports it to `onSend`. This is the hook point until the
- * connectors' registry offers `onSend` itself; the outcome is `ok` or the thrown error's code.
+ * Times every `receiver.send` of a registry the worker did not build (a test's), with the same events the
+ * registry's own `onSend` gives, so metrics do not depend on who built the receivers.
  */
 export function timedReceivers(registry: ReceiverRegistry, onSend: (e: SendEvent) => void): ReceiverRegistry {
   const timed = new Map<string, LimitedReceiver>();
@@ -50,11 +49,11 @@ export function timedReceivers(registry: ReceiverRegistry, onSend: (e: SendEvent
         const receiver: Receiver = {
           async send(request) {
             const started = performance.now();
-            let outcome = 'ok';
+            let outcome: SendOutcome = 'ok';
             try {
               return await inner.receiver.send(request);
             } catch (err) {
-              outcome = (err as { code?: string })?.code ?? 'INT_UNEXPECTED';
+              outcome = outcomeOf(err);
               throw err;
             } finally {
               onSend({ base, connection, type, ms: performance.now() - started, outcome });
