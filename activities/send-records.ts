@@ -86,8 +86,8 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
       }
       const link = step.connection.type === 'API' ? renderUrlPath(step.link, scope) : step.link;
       const requisicao = mask(JSON.stringify(body));
-      // claimed inside the connection's slot, so only records really about to be sent are `enviando`
-      // (a crash leaves at most `concurrency` of them); a Retry-After resend runs this again on the same claim
+      // claimed inside the connection's slot, so only records really about to be sent are `enviando` (a crash
+      // leaves `incerto` only what was being sent or recorded); a Retry-After resend reuses the same claim
       let attempt = 0; // the claim's attempt number; 0 until claimed
       let answer: unknown;
       let sent: string | undefined;

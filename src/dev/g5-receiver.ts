@@ -30,6 +30,8 @@ export interface Behaviour {
   retryAfterSeconds?: number;
   /** How many next POSTs fail; then failWith is cleared. Default: every one until changed. */
   failTimes: number;
+  /** When failWith is not set: each POST fails with probability `rate`, with one of `modes` (seeded, repeatable). */
+  randomFailures?: { rate: number; modes: FailureMode[]; seed?: number };
 }
 
 export type G5Operation = 'GravarClientes' | 'GravarContatos' | 'GravarPedidos';
@@ -91,9 +93,14 @@ export async function startG5Receiver(opts: G5ReceiverOptions = {}): Promise<G5R
   const failureOf = new WeakMap<IncomingMessage, FailureMode>();
   const timers = new Set<NodeJS.Timeout>();
 
+  let random = seeded(0);
   // Returns the failure for this POST, if one is due, and counts it down.
   function takeFailure(): FailureMode | undefined {
     const mode = behaviour.failWith;
+    const chance = behaviour.randomFailures;
+    if (mode === undefined && chance?.modes.length) {
+      return random() < chance.rate ? chance.modes[Math.floor(random() * chance.modes.length)] : undefined;
+    }
     if (mode === undefined) return undefined;
     behaviour.failTimes -= 1;
     if (behaviour.failTimes <= 0) behaviour = { ...behaviour, failWith: undefined };
@@ -196,6 +203,7 @@ export async function startG5Receiver(opts: G5ReceiverOptions = {}): Promise<G5R
     },
     setBehaviour(b) {
       behaviour = { ...behaviour, ...b };
+      if (b.randomFailures) random = seeded(b.randomFailures.seed ?? 1);
       if (b.failWith !== undefined && b.failTimes === undefined) behaviour.failTimes = Infinity;
     },
     close() {
@@ -328,6 +336,18 @@ function answer(res: ServerResponse, status: number, type: string, body: string,
 function asArray<T>(value: T | T[] | undefined | null): T[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/** mulberry32: a small seeded PRNG, so a random failure pattern can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function sleep(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
