@@ -31,7 +31,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const { config } = deps;
   const logs = deps.logs ?? createRunLogs(config);
   const metrics = deps.metrics ?? processMetrics();
-  const logger = deps.logger === undefined || deps.logger === false ? false : { ...(typeof deps.logger === 'object' ? deps.logger : {}), redact: REDACT_PATHS };
+  // the request line is logged without its query string: parameters may carry personal data or a token
+  const serializers = { req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }) };
+  const logger =
+    deps.logger === undefined || deps.logger === false ? false : { ...(typeof deps.logger === 'object' ? deps.logger : {}), redact: REDACT_PATHS, serializers };
   const app = Fastify({ logger, bodyLimit: 1024 * 1024 });
   app.register(formbody);
   if (!deps.logs) app.addHook('onClose', () => logs.close());

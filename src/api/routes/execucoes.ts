@@ -2,7 +2,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { RequestError } from '../../errors';
-import { EMPRESA_KEY } from '../../temporal/client';
+import { BASE_KEY, EMPRESA_KEY } from '../../temporal/client';
 import type { AppDeps } from '../app';
 import { checkToken } from '../auth';
 import { runView } from './run-view';
@@ -35,7 +35,10 @@ export function execucoesRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'confi
     const handle = client.handle(workflowId);
     let empresa: number | null;
     try {
-      empresa = (await handle.describe()).typedSearchAttributes.get(EMPRESA_KEY) ?? null;
+      const attributes = (await handle.describe()).typedSearchAttributes;
+      // the id prefix alone would let base `demo` read runs of base `demo-x`
+      if (attributes.get(BASE_KEY) !== baseName) throw notFound();
+      empresa = attributes.get(EMPRESA_KEY) ?? null;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound();
       throw err;
