@@ -40,4 +40,21 @@ describe('replay of committed SET run histories', () => {
     scheduled.activityTaskScheduledEventAttributes.activityType.name = 'sendRecords';
     await assert.rejects(Worker.runReplayHistory({ workflowBundle: bundle }, historyFromJSON(history), workflowId), DeterminismViolationError);
   });
+
+  test('the large-run fixture continues as new under the continue-as-new patch', () => {
+    const { history } = load(files.find((f) => f.includes('large-run-1'))!);
+    const types = history.events.map((e: any) => e.eventType);
+    assert.ok(types.includes('EVENT_TYPE_MARKER_RECORDED'), 'the patch marker is recorded');
+    assert.equal(types.at(-1), 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
+  });
+
+  test('without its patch marker, a run that continued as new fails to replay (patched() is what keeps old runs replaying)', async () => {
+    const { workflowId, history } = load(files.find((f) => f.includes('large-run-1'))!);
+    // the patch is a marker plus the search attribute upsert that goes with it; without both, patched()
+    // answers false on replay, the run sends every chunk instead of continuing as new, and replay fails
+    const patchEvents = new Set(['EVENT_TYPE_MARKER_RECORDED', 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES']);
+    history.events = history.events.filter((e: any) => !patchEvents.has(e.eventType));
+    history.events.forEach((e: any, i: number) => (e.eventId = String(i + 1)));
+    await assert.rejects(Worker.runReplayHistory({ workflowBundle: bundle }, historyFromJSON(history), workflowId), DeterminismViolationError);
+  });
 });
