@@ -2,7 +2,6 @@
 // `limiter.run` is where every send of a connection goes through: at most `concurrency` in flight and
 // `ratePerSecond` starts per second across all runs of the worker, and a 429/503 with Retry-After is
 // honoured here, inside the same activity attempt, so it does not spend Temporal's retry budget.
-import { Context } from '@temporalio/activity';
 import type { AppConfig, ConnectionConfig } from '../config/types';
 import { ConfigError, TransportError, UnknownOutcome } from '../errors';
 import { createApiReceiver } from './api';
@@ -47,7 +46,7 @@ export interface RegistryOptions {
   };
   /** How old a cached WSDL may get before it is revalidated (default 5 minutes). */
   wsdlMaxAgeMs?: number;
-  /** Waits `ms`; the default sleeps in slices and heartbeats when inside an activity. */
+  /** Waits `ms` (tests pass a fake). The send activity heartbeats on its own timer meanwhile. */
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -65,7 +64,7 @@ export function createReceiverRegistry(
     DB: (name, conn) => createDbReceiver(name, conn as Extract<ConnectionConfig, { type: 'DB' }>),
   };
   const retryAfter = { ...DEFAULT_RETRY_AFTER, ...options.retryAfter };
-  const sleep = options.sleep ?? heartbeatingSleep;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const built = new Map<string, LimitedReceiver>();
   return {
     get(base, connection) {
@@ -139,19 +138,4 @@ export function outcomeOf(err: unknown): SendOutcome {
   if (err instanceof TransportError && err.retryable) return 'retryable';
   if (err instanceof UnknownOutcome) return 'unknown';
   return 'error';
-}
-
-const HEARTBEAT_EVERY_MS = 5_000;
-
-/** Sleeps in slices, heartbeating between them inside an activity (its heartbeat timeout is 30 s). */
-async function heartbeatingSleep(ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  for (let left = ms; left > 0; left = end - Date.now()) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(left, HEARTBEAT_EVERY_MS)));
-    try {
-      Context.current().heartbeat();
-    } catch {
-      // not inside an activity
-    }
-  }
 }

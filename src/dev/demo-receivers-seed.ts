@@ -62,15 +62,15 @@ export async function seedReceiverIntegrations(pool: Pool, names: ReceiverConnec
     [base + 13, integracao, 'idExterno', { campo: 'conta_id', tipo: 'inteiro' }],
   ];
   const campos: Array<[number, number, string, object]> = [
-    ...apiFields(30, 300),
-    [311, 31, 'nome', { campo: 'nome', obrigatorio: true }],
-    [312, 31, 'fantasia', { campo: 'fantasia' }],
-    [313, 31, 'documento', { campo: 'cnpj', obrigatorio: true }],
-    [314, 31, 'cidade', { campo: 'cidade' }],
-    [315, 31, 'uf', { campo: 'uf' }],
-    [316, 31, 'email', { campo: 'email' }],
-    [317, 31, 'id_externo', { campo: 'id', tipo: 'inteiro' }],
-    ...apiFields(32, 320),
+    ...apiFields(30, 3000),
+    [3101, 31, 'nome', { campo: 'nome', obrigatorio: true }],
+    [3102, 31, 'fantasia', { campo: 'fantasia' }],
+    [3103, 31, 'documento', { campo: 'cnpj', obrigatorio: true }],
+    [3104, 31, 'cidade', { campo: 'cidade' }],
+    [3105, 31, 'uf', { campo: 'uf' }],
+    [3106, 31, 'email', { campo: 'email' }],
+    [3107, 31, 'id_externo', { campo: 'id', tipo: 'inteiro' }],
+    ...apiFields(32, 3200),
   ];
   for (const [id, integracao, path, crm] of campos) {
     await pool.query('INSERT INTO integrador.campos_integracao (id, integracao_id, campo_integracao, campo_crm) VALUES ($1, $2, $3, $4)', [
@@ -83,8 +83,8 @@ export async function seedReceiverIntegrations(pool: Pool, names: ReceiverConnec
   // documents and CEPs go as digits only, as most ERPs want them
   await pool.query(
     `INSERT INTO integrador.regras (id, campos_integracao_id, tipo, parametro)
-     VALUES (30, 304, 'SOMENTE_DIGITOS', NULL), (31, 310, 'SOMENTE_DIGITOS', NULL), (32, 313, 'SOMENTE_DIGITOS', NULL),
-            (33, 324, 'SOMENTE_DIGITOS', NULL), (34, 330, 'SOMENTE_DIGITOS', NULL)`,
+     VALUES (300, 3004, 'SOMENTE_DIGITOS', NULL), (301, 3010, 'SOMENTE_DIGITOS', NULL), (302, 3103, 'SOMENTE_DIGITOS', NULL),
+            (303, 3204, 'SOMENTE_DIGITOS', NULL), (304, 3210, 'SOMENTE_DIGITOS', NULL)`,
   );
 }
 

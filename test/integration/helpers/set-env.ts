@@ -6,6 +6,7 @@ import { Pool } from 'pg';
 import { buildApp } from '../../../src/api/app';
 import { parseConfig } from '../../../src/config/load-config';
 import type { AppConfig } from '../../../src/config/types';
+import type { ReceiverRegistry } from '../../../src/connectors/registry';
 import { migrate } from '../../../src/crm/migrate';
 import { createCrmPools, type CrmPools } from '../../../src/crm/pools';
 import { seedDemoCrm, seedDemoIntegration } from '../../../src/dev/demo-seed';
@@ -29,7 +30,22 @@ export interface SetEnv {
   close(): Promise<void>;
 }
 
-export async function startSetEnv(opts: { connection?: Record<string, unknown>; run?: Record<string, unknown>; waitLimitMs?: number; worker?: WorkerOverrides } = {}): Promise<SetEnv> {
+export interface SetEnvOptions {
+  connection?: Record<string, unknown>;
+  run?: Record<string, unknown>;
+  waitLimitMs?: number;
+  worker?: WorkerOverrides;
+  /** More entries for bases.demo.connections, next to g5. */
+  connections?: Record<string, Record<string, unknown>>;
+  /** More environment variables for `${NAME}` in the connection file. */
+  env?: Record<string, string>;
+  /** Runs after the demo seed, on the CRM database (e.g. more integrations). */
+  seed?: (crm: Pool) => Promise<void>;
+  /** Builds the worker's receiver registry from the parsed config (e.g. with onSend or Retry-After bounds). */
+  receivers?: (config: AppConfig) => ReceiverRegistry;
+}
+
+export async function startSetEnv(opts: SetEnvOptions = {}): Promise<SetEnv> {
   const services = await testServices();
   const crmUrl = await services.newDatabase('crm');
   const receiver = await startG5Receiver({ user: 'integrador', password: G5_PASSWORD });
@@ -45,17 +61,20 @@ export async function startSetEnv(opts: { connection?: Record<string, unknown>; 
           tokens: [{ sha256: createHash('sha256').update(TOKEN).digest('hex') }],
           connections: {
             g5: { type: 'WS', url: receiver.baseUrl, args: { user: 'integrador', password: '${TEST_G5_PASSWORD}', encryption: 0 }, timeoutMs: 5000, ...opts.connection },
+            ...opts.connections,
           },
         },
       },
     }),
-    { ...process.env, TEST_G5_PASSWORD: G5_PASSWORD },
+    { ...process.env, TEST_G5_PASSWORD: G5_PASSWORD, ...opts.env },
   );
   await migrate(crmUrl);
   const crm = new Pool({ connectionString: crmUrl, max: 3 });
   await seedDemoCrm(crm);
   await seedDemoIntegration(crm);
-  const worker = await startWorker(config, opts.worker);
+  await opts.seed?.(crm);
+  const receivers = opts.worker?.receivers ?? opts.receivers?.(config);
+  const worker = await startWorker(config, receivers ? { ...opts.worker, receivers } : opts.worker);
   const client = await createIntegradorClient(config.temporal);
   const pools = createCrmPools(config);
   const app = buildApp({ config, client, crm: pools });
