@@ -7,9 +7,10 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { readAnswer, parseAnswerRules, type ParsedAnswerRules } from '../src/answer';
 import { maskSecrets } from '../src/connectors/mask';
-import { writeBack } from '../src/crm/write-back';
+import { writeBackMany, type WriteBackInput, type WriteBackResult } from '../src/crm/write-back';
 import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../src/errors';
-import { claimForSending, markFailed, markPending, markSent, recordsOfChunk, type LedgerRecord, type RecordStatus, type RunKey, type Seen } from '../src/ledger/ledger';
+import { groupCommit } from '../src/ledger/group-commit';
+import { claimManyForSending, markFailed, markPending, markSent, recordsOfChunk, type LedgerRecord, type RecordStatus, type RunKey, type Seen } from '../src/ledger/ledger';
 import { mapRecord } from '../src/mapping';
 import type { SetStep } from '../src/plan/types';
 import { renderUrlPath, Scope, type ScopeLayers } from '../src/templating';
@@ -44,10 +45,31 @@ const HEARTBEAT_EVERY_MS = 1_000;
 
 const UNCERTAIN_AFTER_CRASH = 'unknown outcome: an earlier attempt was interrupted after marking it enviando; check the receiver before sending it again';
 
+/** The ledger writes of the hot path, group-committed per base across every chunk a worker runs. */
+interface LedgerBatches {
+  claim(c: { seen: Seen; requisicao: string }): Promise<number | null>;
+  writeBack(w: WriteBackInput): Promise<WriteBackResult>;
+}
+
 export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' | 'config'>) {
+  const batches = new Map<string, LedgerBatches>();
+  const batchesOf = (base: string): LedgerBatches => {
+    let found = batches.get(base);
+    if (!found) {
+      const pool = deps.crm.pool(base);
+      found = {
+        claim: groupCommit(async (claims) => (await claimManyForSending(pool, claims)).map((value) => ({ status: 'fulfilled' as const, value }))),
+        writeBack: groupCommit((items: WriteBackInput[]) => writeBackMany(pool, items)),
+      };
+      batches.set(base, found);
+    }
+    return found;
+  };
+
   return async function sendRecords(input: SendRecordsInput): Promise<SendRecordsOutput> {
     const { step, run } = input;
     const pool = deps.crm.pool(input.base);
+    const ledger = batchesOf(input.base);
     const target = deps.receivers.get(input.base, step.connection.name);
     const { rules, issues } = parseAnswerRules(step.answer, { table: 'integracao', row: step.id });
     if (issues.length) throw new ConfigError(issues);
@@ -94,7 +116,7 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
       try {
         const result = await target.limiter.run(async () => {
           if (!attempt) {
-            const claim = await claimForSending(pool, record, requisicao);
+            const claim = await ledger.claim({ seen: record, requisicao });
             if (claim === null) throw new ClaimLost();
             attempt = claim;
           }
@@ -114,8 +136,9 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
         if (await markFailed(pool, claimed, 'erro', { erro, tipo: 'receptor', resposta: answer, sent })) return { status: 'erro', seq: record.seq, error: erro };
         return changedElsewhere(record);
       }
-      if (step.sqlUpdate) return finish(record, attempt, outcome.values, { resposta: answer, sent });
-      if (!(await markSent(pool, record.id, attempt, { resposta: answer, valores: outcome.values, sent }))) return changedElsewhere(record);
+      // on success the ledger keeps the request as mapped (requisicao, from the claim), not the wire text
+      if (step.sqlUpdate) return finish(record, attempt, outcome.values, { resposta: answer });
+      if (!(await markSent(pool, record.id, attempt, { resposta: answer, valores: outcome.values }))) return changedElsewhere(record);
       return { status: 'enviado', seq: record.seq, values: outcome.values };
     };
 
@@ -137,10 +160,10 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
     };
 
     // The write-back; `answer` for a record whose answer just arrived (still `enviando`), committed with it.
-    const finish = async (record: LedgerRecord, attempt: number, values: Record<string, unknown>, answer?: { resposta: unknown; sent?: string }): Promise<RecordOutcome> => {
+    const finish = async (record: LedgerRecord, attempt: number, values: Record<string, unknown>, answer?: { resposta: unknown }): Promise<RecordOutcome> => {
       if (!step.sqlUpdate) return { status: 'enviado', seq: record.seq, values };
       const scope = new Scope({ ...input.layers, row: record.linha });
-      const result = await writeBack(pool, { recordId: record.id, attempt, step, scope, values, answer });
+      const result = await ledger.writeBack({ recordId: record.id, attempt, step, scope, values, answer });
       if (!result.ok) return { status: 'erro', seq: record.seq, error: result.error };
       // `already` with an answer in hand: another attempt changed the record under this one
       if (result.already && answer) return changedElsewhere(record);

@@ -98,6 +98,19 @@ export async function claimForSending(db: Queryable, seen: Seen, requisicao: str
   return res.rowCount === 1 ? res.rows[0].tentativas : null;
 }
 
+/** claimForSending for many records in one statement (see group-commit.ts); null where a claim was lost. */
+export async function claimManyForSending(db: Queryable, claims: Array<{ seen: Seen; requisicao: string }>): Promise<Array<number | null>> {
+  const res = await db.query(
+    `UPDATE integrador.envio e SET status = 'enviando', requisicao = s.requisicao, tentativas = e.tentativas + 1, atualizado_em = now()
+       FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, status text, tentativas integer, requisicao text)
+      WHERE e.id = s.id AND e.status = s.status AND e.tentativas = s.tentativas AND e.status IN ('pendente', 'enviando')
+      RETURNING e.id, e.tentativas`,
+    [JSON.stringify(claims.map((c) => ({ id: c.seen.id, status: c.seen.status, tentativas: c.seen.tentativas, requisicao: c.requisicao })))],
+  );
+  const claimed = new Map<string, number>(res.rows.map((r) => [String(r.id), r.tentativas]));
+  return claims.map((c) => claimed.get(String(c.seen.id)) ?? null);
+}
+
 /** Back to `pendente`: the request cannot have been processed (connection refused), so it may be sent again. */
 export async function markPending(db: Queryable, id: string, attempt: number): Promise<boolean> {
   const res = await db.query(
@@ -186,6 +199,29 @@ export async function markSentAndRecorded(
     [id, attempt, JSON.stringify(outcome.resposta ?? null), JSON.stringify(outcome.valores), outcome.sent ?? null],
   );
   return res.rowCount === 1;
+}
+
+/**
+ * Inside a group write-back transaction: many records to `gravado` in one statement. `answer` present:
+ * the record is still `enviando` with this attempt (its answer just arrived); absent: it is `enviado`.
+ * Returns the ids that changed; the others were already written back by another attempt.
+ */
+export async function markManyRecorded(
+  tx: PoolClient,
+  records: Array<{ id: string; attempt: number; answer?: { resposta: unknown; valores: Record<string, unknown> } }>,
+): Promise<Set<string>> {
+  const rows = records.map((r) => ({ id: r.id, tentativas: r.attempt, fresh: Boolean(r.answer), resposta: r.answer ? (r.answer.resposta ?? null) : null, valores: r.answer?.valores ?? null }));
+  const res = await tx.query(
+    `UPDATE integrador.envio e SET status = 'gravado',
+            resposta = CASE WHEN s.fresh THEN s.resposta ELSE e.resposta END,
+            valores = CASE WHEN s.fresh THEN s.valores ELSE e.valores END,
+            erro = NULL, erro_tipo = NULL, enviado_em = COALESCE(e.enviado_em, now()), atualizado_em = now()
+       FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, tentativas integer, fresh boolean, resposta jsonb, valores jsonb)
+      WHERE e.id = s.id AND e.tentativas = s.tentativas AND e.status = CASE WHEN s.fresh THEN 'enviando' ELSE 'enviado' END
+      RETURNING e.id`,
+    [JSON.stringify(rows)],
+  );
+  return new Set(res.rows.map((r) => String(r.id)));
 }
 
 /** Every record of the newest execution of a workflow id, for the API and the CLI. */

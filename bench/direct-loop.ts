@@ -1,0 +1,42 @@
+// The baseline the engine is measured against: the same CRM query, request mapping, SOAP send, answer
+// reading and write-back, in a plain loop with the same concurrency, without Temporal and without ledger.
+import type { Pool } from 'pg';
+import { parseAnswerRules, readAnswer } from '../src/answer';
+import type { LimitedReceiver } from '../src/connectors/registry';
+import { mapRecord } from '../src/mapping';
+import type { SetStep } from '../src/plan/types';
+import { bindSql, Scope, type ScopeLayers } from '../src/templating';
+
+export interface DirectTotals {
+  sent: number;
+  failed: number;
+}
+
+export async function directLoop(pool: Pool, target: LimitedReceiver, step: SetStep, layers: ScopeLayers): Promise<DirectTotals> {
+  const { rules } = parseAnswerRules(step.answer, { table: 'integracao', row: step.id });
+  const lookups = { query: async (sql: { text: string; values: unknown[] }) => (await pool.query({ text: sql.text, values: sql.values })).rows };
+  const bound = bindSql(step.consulta, new Scope(layers), { table: 'integracao', row: step.id });
+  const rows: Array<Record<string, unknown>> = (await pool.query({ text: bound.text, values: bound.values })).rows;
+  const totals: DirectTotals = { sent: 0, failed: 0 };
+  let next = 0;
+  const lane = async () => {
+    while (next < rows.length) {
+      const row = rows[next++]!;
+      const scope = new Scope({ ...layers, row });
+      const body = await mapRecord(step, row, scope, lookups);
+      const { answer } = await target.limiter.run(() => target.receiver.send({ link: step.link, operation: step.operation ?? undefined, body, returning: rules.valueKeys }));
+      const outcome = readAnswer(answer, rules);
+      if (!outcome.ok) {
+        totals.failed++;
+        continue;
+      }
+      if (step.sqlUpdate) {
+        const update = bindSql(step.sqlUpdate, scope.with({ captured: { ...layers.captured, ...outcome.values } }), { table: 'integracao', row: step.id });
+        await pool.query({ text: update.text, values: update.values });
+      }
+      totals.sent++;
+    }
+  };
+  await Promise.all(Array.from({ length: target.config.concurrency }, lane));
+  return totals;
+}

@@ -1,0 +1,176 @@
+// `npm run bench`: a 10,000-record SET to the local G5-like receiver, run by the engine (Temporal workflow,
+// ledger, write-back) and by a direct loop (same query, mapping, SOAP send and write-back, same concurrency,
+// no Temporal, no ledger), in one process, one after the other; then single-record latency through
+// /integrar next to the direct path's. Everything binds 127.0.0.1; services are started and stopped here.
+// The last line is `ratio=<engine/direct throughput>`.
+// Knobs (environment): BENCH_RECORDS (10000), BENCH_CONCURRENCY (8), BENCH_CHUNK (100), BENCH_CHUNKS_IN_FLIGHT (4),
+// BENCH_LATENCY_SAMPLES (50).
+import { createHash, randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
+import { createLoadPlan } from '../activities/load-plan';
+import { buildApp } from '../src/api/app';
+import { parseConfig } from '../src/config/load-config';
+import { createReceiverRegistry } from '../src/connectors/registry';
+import { migrate } from '../src/crm/migrate';
+import { createCrmPools } from '../src/crm/pools';
+import { seedDemoCrm, seedDemoIntegration } from '../src/dev/demo-seed';
+import { startEmbeddedPostgres } from '../src/dev/embedded-postgres';
+import { startG5Receiver } from '../src/dev/g5-receiver';
+import { startTemporalDevServer } from '../src/dev/temporal-dev-server';
+import type { RunRequest, SetStep } from '../src/plan/types';
+import { createIntegradorClient } from '../src/temporal/client';
+import { startWorker } from '../src/worker';
+import { addAccounts, addBatchIntegration, BATCH_INTEGRATION } from '../test/faults/helpers/accounts';
+import { directLoop } from './direct-loop';
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 10_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const CHUNK = Number(process.env.BENCH_CHUNK ?? 100);
+const CHUNKS_IN_FLIGHT = Number(process.env.BENCH_CHUNKS_IN_FLIGHT ?? 4);
+const SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 50);
+const WARMUP = 200;
+const DEADLINE_MS = 15 * 60_000;
+
+const log = (line: string) => console.log(line);
+const rate = (n: number, ms: number) => (n / ms) * 1000;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function main() {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => console.error('stop:', err));
+  };
+  try {
+    log(`bench: ${RECORDS} records, connection concurrency ${CONCURRENCY}, chunkSize ${CHUNK}, maxChunksInFlight ${CHUNKS_IN_FLIGHT}`);
+    const [pg, temporal] = await Promise.all([startEmbeddedPostgres(), startTemporalDevServer()]);
+    stops.push(() => pg.stop(), () => temporal.stop());
+    const receiver = await startG5Receiver({ password: 'bench' });
+    stops.push(() => receiver.close());
+
+    // two CRM databases with the same data: one for the engine, one for the direct loop
+    const token = randomBytes(8).toString('hex');
+    const databases: Record<string, { url: string; crm: Pool; range: { first: number; last: number } }> = {};
+    for (const base of ['engine', 'direct']) {
+      const url = await pg.createDatabase(`bench_${base}`);
+      await migrate(url);
+      const crm = new Pool({ connectionString: url, max: 2 });
+      stops.push(() => crm.end());
+      await seedDemoCrm(crm);
+      await seedDemoIntegration(crm);
+      await addBatchIntegration(crm);
+      const range = await addAccounts(crm, WARMUP + RECORDS + SAMPLES);
+      await crm.query('VACUUM ANALYZE');
+      if (process.env.BENCH_SYNCHRONOUS_COMMIT) await crm.query(`ALTER DATABASE bench_${base} SET synchronous_commit = ${process.env.BENCH_SYNCHRONOUS_COMMIT === 'off' ? 'off' : 'on'}`);
+      databases[base] = { url, crm, range };
+    }
+    const connection = { type: 'WS', url: receiver.baseUrl, args: { user: 'integrador', password: 'bench', encryption: 0 }, timeoutMs: 30_000, concurrency: CONCURRENCY };
+    const config = parseConfig(
+      JSON.stringify({
+        temporal: { address: temporal.address, taskQueue: 'bench' },
+        run: { chunkSize: CHUNK, maxChunksInFlight: CHUNKS_IN_FLIGHT },
+        api: { waitLimitMs: 120_000 },
+        logs: { level: 'error' },
+        bases: Object.fromEntries(
+          Object.entries(databases).map(([base, db]) => [
+            base,
+            { database: db.url, tokens: [{ sha256: createHash('sha256').update(token).digest('hex') }], connections: { g5: connection } },
+          ]),
+        ),
+      }),
+      {},
+    );
+
+    const worker = await startWorker(config);
+    stops.push(() => worker.shutdown());
+    const client = await createIntegradorClient(config.temporal);
+    stops.push(() => client.close());
+    const pools = createCrmPools(config);
+    stops.push(() => pools.close());
+    const receivers = createReceiverRegistry(config);
+    stops.push(() => receivers.close());
+
+    const request = (base: string, first: number, last: number): RunRequest => ({
+      base,
+      empresaId: 1,
+      empresaFilialId: null,
+      integracaoId: BATCH_INTEGRATION,
+      params: { de: String(first), ate: String(last) },
+    });
+    const engineRun = async (first: number, last: number) => {
+      const result = await client.run(request('engine', first, last));
+      if (!result.success) throw new Error(`engine run failed: ${result.message}`);
+      return result.integrations[0]!.counts.gravado ?? 0;
+    };
+    const directPlan = await createLoadPlan({ crm: pools, config })({ request: request('direct', 0, 0) });
+    const step = directPlan.steps[0] as SetStep;
+    const target = receivers.get('direct', 'g5');
+    const directRun = async (first: number, last: number) => {
+      const layers = { params: { de: String(first), ate: String(last) }, builtins: directPlan.builtins };
+      const totals = await directLoop(pools.pool('direct'), target, step, layers);
+      if (totals.failed) throw new Error(`direct loop: ${totals.failed} records failed`);
+      return totals.sent;
+    };
+
+    // warm-up: WSDL loaded, JIT warm, pools filled, on both paths
+    const e = databases.engine!.range;
+    const d = databases.direct!.range;
+    await engineRun(e.first, e.first + WARMUP - 1);
+    await directRun(d.first, d.first + WARMUP - 1);
+
+    // throughput: the same records, the same receiver, one path after the other
+    let t = performance.now();
+    const engineSent = await engineRun(e.first + WARMUP, e.first + WARMUP + RECORDS - 1);
+    const engineMs = performance.now() - t;
+    log(`engine: ${engineSent} records in ${(engineMs / 1000).toFixed(1)} s = ${rate(engineSent, engineMs).toFixed(1)} records/s`);
+    t = performance.now();
+    const directSent = await directRun(d.first + WARMUP, d.first + WARMUP + RECORDS - 1);
+    const directMs = performance.now() - t;
+    log(`direct: ${directSent} records in ${(directMs / 1000).toFixed(1)} s = ${rate(directSent, directMs).toFixed(1)} records/s`);
+    if (engineSent !== RECORDS || directSent !== RECORDS) throw new Error(`expected ${RECORDS} records on each path`);
+
+    // single-record latency: /integrar (integration 19, contaId) against the direct path for one record
+    const app = buildApp({ config, client, crm: pools });
+    stops.push(() => app.close());
+    const integrar: number[] = [];
+    const direct: number[] = [];
+    const firstSample = e.first + WARMUP + RECORDS;
+    for (let i = 0; i < SAMPLES; i++) {
+      const contaId = firstSample + i;
+      t = performance.now();
+      const res = await app.inject({
+        method: 'GET',
+        url: `/integrar?base_crm=engine&empresa_id=1&integracao_servico_id=19&contaId=${contaId}`,
+        headers: { TOKEN_CRM: token },
+      });
+      integrar.push(performance.now() - t);
+      if (res.statusCode !== 200) throw new Error(`/integrar answered ${res.statusCode}: ${res.body}`);
+      t = performance.now();
+      await directRun(contaId, contaId);
+      direct.push(performance.now() - t);
+    }
+    const ms = (v: number) => `${v.toFixed(1)} ms`;
+    log(`latency /integrar (1 record, ${SAMPLES} requests): p50 ${ms(percentile(integrar, 50))} p99 ${ms(percentile(integrar, 99))}`);
+    log(`latency direct (1 record, ${SAMPLES} requests): p50 ${ms(percentile(direct, 50))} p99 ${ms(percentile(direct, 99))}`);
+    log(`ratio=${(rate(engineSent, engineMs) / rate(directSent, directMs)).toFixed(2)}`);
+  } finally {
+    await stopAll();
+  }
+}
+
+const deadline = setTimeout(() => {
+  console.error(`bench: still running after ${DEADLINE_MS / 60_000} minutes; giving up`);
+  process.exit(2);
+}, DEADLINE_MS);
+deadline.unref();
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

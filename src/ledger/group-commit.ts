@@ -1,0 +1,31 @@
+// Group commit: calls made while a flush is running wait and go together in the next one. Idle, a call is
+// flushed at once (no added latency); under load, one round trip and one commit serve many records.
+
+export type Flush<I, O> = (items: I[]) => Promise<Array<PromiseSettledResult<O>>>;
+
+export function groupCommit<I, O>(flush: Flush<I, O>, maxBatch = 64): (item: I) => Promise<O> {
+  const queue: Array<{ item: I; resolve: (o: O) => void; reject: (e: unknown) => void }> = [];
+  let flushing = false;
+  const drain = async () => {
+    flushing = true;
+    while (queue.length) {
+      const batch = queue.splice(0, maxBatch);
+      try {
+        const results = await flush(batch.map((b) => b.item));
+        batch.forEach((b, i) => {
+          const r = results[i]!;
+          if (r.status === 'fulfilled') b.resolve(r.value);
+          else b.reject(r.reason);
+        });
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    flushing = false;
+  };
+  return (item) =>
+    new Promise<O>((resolve, reject) => {
+      queue.push({ item, resolve, reject });
+      if (!flushing) void drain();
+    });
+}
