@@ -1,8 +1,7 @@
-// Activity: read the configuration tables of a base and build the validated Plan. The Plan is recorded in
+// Activity: read the configuration tables of a base, build the validated Plan and check its SQL. The Plan is recorded in
 // history, so replays never touch the database.
-import { readConfigRows } from '../src/crm/config-repository';
+import { planFromCrm } from '../src/crm/check-plan';
 import { RequestError } from '../src/errors';
-import { buildPlan } from '../src/plan/build-plan';
 import type { Plan, RunRequest } from '../src/plan/types';
 import type { ActivityDeps } from './deps';
 
@@ -10,7 +9,6 @@ export function createLoadPlan(deps: Pick<ActivityDeps, 'crm' | 'config'>) {
   return async function loadPlan(input: { request: RunRequest }): Promise<Plan> {
     const base = deps.config.bases[input.request.base];
     if (!base) throw new RequestError('not_found', `unknown base_crm ${input.request.base}`, 'base_crm');
-    const rows = await readConfigRows(deps.crm.pool(input.request.base));
-    return buildPlan(rows, input.request, base, deps.config.run);
+    return planFromCrm(deps.crm.pool(input.request.base), base, input.request, deps.config.run);
   };
 }

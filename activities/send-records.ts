@@ -144,6 +144,11 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
 
     const sendFailed = async (record: LedgerRecord, claimed: Seen, err: unknown): Promise<RecordOutcome> => {
       const message = mask(err instanceof Error ? err.message : String(err));
+      if (err instanceof ConfigError) {
+        // found before the call (e.g. a porta_ws the WSDL lacks): nothing was sent, and the run stops with a 422
+        await markFailed(pool, claimed, 'erro', { erro: message, tipo: 'configuracao' });
+        throw err;
+      }
       const notProcessed = err instanceof TransportError && err.retryable;
       const resendable = err instanceof UnknownOutcome && target.config.safeToResend;
       if (notProcessed || resendable) {

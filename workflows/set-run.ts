@@ -49,13 +49,20 @@ interface FailureInfo {
   code: string;
   message: string;
   issues?: RunResult['issues'];
+  parameter?: string;
+  requestError?: RunResult['requestError'];
 }
 
 function describeFailure(err: unknown): FailureInfo {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
-    const issues = cause.type === ErrorCodes.config ? (cause.details?.[0] as RunResult['issues']) : undefined;
-    return { code: cause.type ?? 'INT_UNEXPECTED', message: cause.message, issues };
+    const code = cause.type ?? 'INT_UNEXPECTED';
+    if (code === ErrorCodes.config) return { code, message: cause.message, issues: cause.details?.[0] as RunResult['issues'] };
+    if (code === ErrorCodes.request) {
+      const detail = (cause.details?.[0] ?? {}) as { kind?: RunResult['requestError']; parameter?: string };
+      return { code, message: cause.message, parameter: detail.parameter, requestError: detail.kind };
+    }
+    return { code, message: cause.message };
   }
   return { code: 'INT_UNEXPECTED', message: err instanceof Error ? err.message : String(err) };
 }
@@ -129,7 +136,9 @@ async function runStep(step: Step, plan: Plan, captured: Captured, run: RunIds, 
         return { result, captured: result.status === 'vazio' ? {} : outcome.done.captured };
       } catch (err) {
         const failure = describeFailure(err);
-        return { result: { id: step.id, name: step.nome, status: 'erro', total: 0, counts: {}, message: failure.message, errorCode: failure.code }, captured: {} };
+        const result: IntegrationResult = { id: step.id, name: step.nome, status: 'erro', total: 0, counts: {}, message: failure.message, errorCode: failure.code };
+        if (failure.issues) result.issues = failure.issues;
+        return { result, captured: {} };
       }
     }
     default: {
@@ -152,7 +161,8 @@ export async function setRun(request: RunRequest, options: SetRunOptions = {}): 
       plan = await crm.loadPlan({ request });
     } catch (err) {
       const failure = describeFailure(err);
-      return { success: false, message: failure.message, ...run, errorCode: failure.code, issues: failure.issues, integrations: [] };
+      const { code, ...rest } = failure;
+      return { success: false, ...run, ...rest, errorCode: code, integrations: [] };
     }
   }
   const budget: Budget = { chunksLeft: Math.max(1, options.chunksPerExecution ?? CHUNKS_PER_EXECUTION) };
@@ -176,7 +186,8 @@ export async function setRun(request: RunRequest, options: SetRunOptions = {}): 
     if (walked.result.status === 'erro') failed = walked.result;
   }
   if (failed) {
-    return { success: false, message: `integracao ${failed.id} (${failed.name}) failed: ${failed.message}`, ...run, errorCode: failed.errorCode, integrations };
+    const located = failed.issues ? { issues: failed.issues } : {};
+    return { success: false, message: `integracao ${failed.id} (${failed.name}) failed: ${failed.message}`, ...run, errorCode: failed.errorCode, ...located, integrations };
   }
   const sent = integrations.reduce((n, r) => n + (r.counts.gravado ?? 0) + (r.counts.enviado ?? 0), 0);
   return { success: true, message: sent ? `${sent} record(s) sent` : 'nothing to send', ...run, integrations };

@@ -23,6 +23,7 @@ export function runAnswer(result: RunResult, records: RecordView[]) {
     message: result.message,
     workflowId: result.workflowId,
     ...(result.issues ? { issues: result.issues } : {}),
+    ...(result.parameter ? { parameter: result.parameter } : {}),
     integrations: result.integrations.map((i) => ({ ...i, records: byIntegration.get(i.id) ?? [] })),
   };
 }
@@ -30,6 +31,9 @@ export function runAnswer(result: RunResult, records: RecordView[]) {
 export function httpStatusOf(result: RunResult, records: RecordView[]): number {
   if (result.success) return 200;
   if (result.errorCode === ErrorCodes.config) return 422;
+  if (result.errorCode === ErrorCodes.request) {
+    return { bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404 }[result.requestError ?? 'bad_request'];
+  }
   if (result.errorCode === ErrorCodes.record) {
     const failed = records.filter((r) => r.status === 'erro' || r.status === 'incerto');
     // a record refused before sending (its data) is unprocessable; anything the receiver said is a 502

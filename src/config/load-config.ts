@@ -10,6 +10,8 @@ import type { AppConfig } from './types';
 const credentials = z.object({ user: z.string(), password: z.string() }).strict();
 const common = {
   timeoutMs: z.number().int().positive().default(30_000),
+  /** An answer larger than this is not read (the record becomes incerto): the ledger never holds megabytes. */
+  maxAnswerBytes: z.number().int().positive().optional(),
   concurrency: z.number().int().positive().default(4),
   ratePerSecond: z.number().positive().optional(),
   safeToResend: z.boolean().default(false),

@@ -23,6 +23,8 @@ export interface HttpSecurity {
 
 interface ConnectionCommon {
   timeoutMs: number;
+  /** Answers over this size are not read: the outcome is unknown (`incerto`). Default 1 MiB. */
+  maxAnswerBytes?: number;
   concurrency: number;
   ratePerSecond?: number;
   /** The receiver is idempotent: a request with an unknown outcome may be sent again. */

@@ -9,7 +9,7 @@
 import axios from 'axios';
 import type { ApiConnection } from '../config/types';
 import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../errors';
-import { basicAuth, classifyNetworkFailure, createAgents, excerpt, joinUrl, retryLater, safeUrl, trackingTransport, type SendPhase } from './http';
+import { basicAuth, classifyNetworkFailure, createAgents, DEFAULT_MAX_ANSWER_BYTES, excerpt, joinUrl, retryLater, safeUrl, trackingTransport, type SendPhase } from './http';
 import { maskSecrets, SECRET_KEY } from './mask';
 import type { Receiver, SendResult } from './types';
 
@@ -85,6 +85,7 @@ export function createApiReceiver(name: string, conn: ApiConnection): Receiver {
           transformResponse: (text: string) => text,
           validateStatus: () => true,
           maxRedirects: 0,
+          maxContentLength: conn.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES,
         });
       } catch (err) {
         throw classifyNetworkFailure(err, phase, conn.timeoutMs, where, mask);

@@ -115,3 +115,6 @@ export function safeUrl(url: string): string {
 export function basicAuth({ user, password }: { user: string; password: string }): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
+
+/** Answers larger than this are not read unless a connection says otherwise (maxAnswerBytes). */
+export const DEFAULT_MAX_ANSWER_BYTES = 1024 * 1024;

@@ -9,7 +9,7 @@ import axios from 'axios';
 import * as soap from 'soap';
 import type { WsConnection } from '../config/types';
 import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../errors';
-import { basicAuth, classifyNetworkFailure, createAgents, describe, excerpt, joinUrl, parseRetryAfter, retryLater, safeUrl, trackingTransport, type SendPhase } from './http';
+import { basicAuth, classifyNetworkFailure, createAgents, DEFAULT_MAX_ANSWER_BYTES, describe, excerpt, joinUrl, parseRetryAfter, retryLater, safeUrl, trackingTransport, type SendPhase } from './http';
 import { maskSecrets, secretArgValues } from './mask';
 import type { Receiver, SendResult } from './types';
 
@@ -181,10 +181,12 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
       }, conn.timeoutMs);
       try {
         return await new Promise<SendResult>((resolve, reject) => {
-          const options = { ...agents, signal: controller.signal, transport: trackingTransport(phase) };
-          method(args, (err, result, _raw, _header, rawRequest) => {
+          const options = { ...agents, signal: controller.signal, transport: trackingTransport(phase), maxContentLength: conn.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES };
+          method(args, (err, result, raw, _header, rawRequest) => {
             if (err && isClientFault(err)) wsdlCache.invalidate(wsdlUrl); // maybe a changed contract: read it again next time
             if (err) reject(classifyCallError(err, phase, conn.timeoutMs, `WS ${name} ${op.name}`, mask));
+            // node-soap hands back the whole HTTP response when the body is not XML (JSON, plain text)
+            else if (!looksLikeXml(raw)) reject(new UnknownOutcome(mask(`WS ${name} ${op.name}: HTTP 200 with an unreadable answer: ${excerpt(raw ?? '')}`)));
             else resolve({ answer: result, sent: mask(rawRequest ?? '') });
           }, options);
         });
@@ -234,6 +236,10 @@ export function classifyCallError(
     return new UnknownOutcome(mask(`${where}: HTTP ${status} with an unreadable answer: ${excerpt(body)}`));
   }
   return classifyNetworkFailure(err, phase, timeoutMs, where, mask);
+}
+
+function looksLikeXml(raw: unknown): boolean {
+  return typeof raw === 'string' && raw.trimStart().startsWith('<');
 }
 
 /** A SOAP 1.1 `Client` / SOAP 1.2 `Sender` fault: the receiver did not understand the request. */

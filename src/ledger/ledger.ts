@@ -224,6 +224,16 @@ export async function markManyRecorded(
   return new Set(res.rows.map((r) => String(r.id)));
 }
 
+/** Every record of one execution (a run and its continue-as-new chain). */
+export async function recordsOfExecution(db: Queryable, execucaoId: string): Promise<RecordView[]> {
+  const res = await db.query(
+    `SELECT integracao_id, chave, status, valores, erro, erro_tipo, tentativas, atualizado_em
+       FROM integrador.envio WHERE execucao_id = $1 ORDER BY id`,
+    [execucaoId],
+  );
+  return res.rows;
+}
+
 /** Every record of the newest execution of a workflow id, for the API and the CLI. */
 export async function recordsOfWorkflow(db: Queryable, workflowId: string): Promise<RecordView[]> {
   const res = await db.query(

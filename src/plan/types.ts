@@ -48,6 +48,8 @@ export interface IntegrationResult {
   counts: Partial<Record<'gravado' | 'enviado' | 'erro' | 'incerto', number>>;
   message: string;
   errorCode?: string;
+  /** Where a configuration error found during the run is (table, id, column). */
+  issues?: RunResult['issues'];
 }
 
 export interface RunResult {
@@ -57,5 +59,8 @@ export interface RunResult {
   execucaoId: string;
   errorCode?: string;
   issues?: Array<{ table?: string; row?: number | string; column?: string; message: string }>;
+  /** The request parameter a request error (INT_REQUEST) is about, and what kind of error it is. */
+  parameter?: string;
+  requestError?: 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found';
   integrations: IntegrationResult[];
 }

@@ -14,7 +14,7 @@ import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../../
 const TOKEN = 'tok-3n$<secret>';
 
 function connection(url: string, over: Partial<ApiConnection> = {}): ApiConnection {
-  return { type: 'API', url, headers: { 'X-Tenant': 'acme' }, auth: { bearer: TOKEN }, timeoutMs: 3000, concurrency: 1, safeToResend: false, ...over };
+  return { type: 'API', url, headers: { 'X-Tenant': 'acme' }, auth: { bearer: TOKEN }, timeoutMs: 3000, maxAnswerBytes: 1024 * 1024, concurrency: 1, safeToResend: false, ...over };
 }
 
 const customer = (over: Record<string, unknown> = {}) => ({ nome: 'ACME Indústria Ltda', documento: '11222333000181', idExterno: 42, ...over });

@@ -17,7 +17,7 @@ describe('DB connector', () => {
   let url: string;
   let erp: Pool;
   let db: Receiver;
-  const connection = (over: Partial<DbConnection> = {}): DbConnection => ({ type: 'DB', url, timeoutMs: 3000, concurrency: 2, safeToResend: false, ...over });
+  const connection = (over: Partial<DbConnection> = {}): DbConnection => ({ type: 'DB', url, timeoutMs: 3000, maxAnswerBytes: 1024 * 1024, concurrency: 2, safeToResend: false, ...over });
   const rows = async () => (await erp.query('SELECT codigo, nome, documento, id_externo FROM erp_clientes ORDER BY codigo')).rows;
 
   before(async () => {

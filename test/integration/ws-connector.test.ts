@@ -18,6 +18,7 @@ function connection(url: string, over: Partial<WsConnection> = {}): WsConnection
     url,
     args: { user: 'integrador', password: PASSWORD, encryption: 0 },
     timeoutMs: 5000,
+    maxAnswerBytes: 1024 * 1024,
     concurrency: 1,
     safeToResend: false,
     ...over,

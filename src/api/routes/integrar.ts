@@ -1,8 +1,7 @@
 // GET|POST /integrar (and the PHP paths old callers use): start or join a run, wait for it, answer (SPEC §9).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { readConfigRows } from '../../crm/config-repository';
-import { recordsOfWorkflow } from '../../ledger/ledger';
-import { buildPlan } from '../../plan/build-plan';
+import { planFromCrm } from '../../crm/check-plan';
+import { recordsOfExecution } from '../../ledger/ledger';
 import type { RunResult } from '../../plan/types';
 import { checkToken } from '../auth';
 import type { AppDeps } from '../app';
@@ -23,7 +22,7 @@ export function integrarRoutes(app: FastifyInstance, deps: Required<Pick<AppDeps
     const base = baseOf(config, request.base);
     checkToken(base, token, request.empresaId);
     // refuse a request the run would refuse, before a workflow exists (same messages as loadPlan)
-    buildPlan(await readConfigRows(crm.pool(request.base)), request, base, config.run);
+    await planFromCrm(crm.pool(request.base), base, request, config.run);
     const handle = await client.start(request);
     requestFacts.update(req, { workflowId: handle.workflowId });
     if (!wait) return reply.status(202).send({ success: true, message: 'started', workflowId: handle.workflowId });
@@ -33,7 +32,7 @@ export function integrarRoutes(app: FastifyInstance, deps: Required<Pick<AppDeps
     if (outcome === 'timeout') {
       return reply.status(504).send({ success: false, message: `still running after ${config.api.waitLimitMs} ms; follow it at /execucoes/${handle.workflowId}`, workflowId: handle.workflowId });
     }
-    const records = await recordsOfWorkflow(crm.pool(request.base), handle.workflowId);
+    const records = await recordsOfExecution(crm.pool(request.base), outcome.execucaoId);
     const answer = runAnswer(outcome, records);
     requestFacts.update(req, { success: outcome.success });
     if (!outcome.success) {

@@ -5,7 +5,7 @@
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { recordsOfWorkflow, type RecordView } from '../../ledger/ledger';
+import { recordsOfExecution, recordsOfWorkflow, type RecordView } from '../../ledger/ledger';
 import type { Plan, RunResult } from '../../plan/types';
 import { runAnswer, type RecordAnswer } from '../run-answer';
 
@@ -85,7 +85,9 @@ async function failureOf(handle: WorkflowHandle, temporalStatus: string): Promis
 export async function runView(handle: WorkflowHandle, pool: Pool): Promise<RunView> {
   const description = await handle.describe();
   const temporalStatus = description.status.name;
-  const records = await recordsOfWorkflow(pool, handle.workflowId);
+  // the first run id is the ledger's execution id: an earlier run with the same workflow id never shows
+  const firstRunId = description.raw.workflowExecutionInfo?.firstRunId;
+  const records = firstRunId ? await recordsOfExecution(pool, firstRunId) : await recordsOfWorkflow(pool, handle.workflowId);
   const common = {
     temporalStatus,
     workflowId: handle.workflowId,

@@ -45,10 +45,9 @@ export function registerRun(program: Command): void {
       if (!base) throw new ConfigError([{ table: 'connection file', column: 'bases', message: `unknown base ${opts.base}` }]);
       const request: RunRequest = { base: opts.base, empresaId: opts.empresa ?? null, empresaFilialId: opts.filial ?? null, integracaoId: opts.integracao, params: opts.param };
 
-      const [{ createCrmPools }, { readConfigRows }, { buildPlan }, { createIntegradorClient }, { recordsOfWorkflow }, { runAnswer }, { createProgress, progressCounts }] = await Promise.all([
+      const [{ createCrmPools }, { planFromCrm }, { createIntegradorClient }, { recordsOfExecution, recordsOfWorkflow }, { runAnswer }, { createProgress, progressCounts }] = await Promise.all([
         import('../../crm/pools'),
-        import('../../crm/config-repository'),
-        import('../../plan/build-plan'),
+        import('../../crm/check-plan'),
         import('../../temporal/client'),
         import('../../ledger/ledger'),
         import('../../api/run-answer'),
@@ -59,7 +58,7 @@ export function registerRun(program: Command): void {
       const client = await createIntegradorClient(config.temporal);
       try {
         // the API's check: a request the run would refuse is refused before a workflow exists
-        buildPlan(await readConfigRows(pool), request, base, config.run);
+        await planFromCrm(pool, base, request, config.run);
         const handle = await client.start(request);
         process.stderr.write(`workflow ${handle.workflowId}\n`);
         const progress = createProgress();
@@ -71,7 +70,7 @@ export function registerRun(program: Command): void {
           await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, opts.interval))]);
         }
         const outcome = await result.catch((err: Error) => ({ success: false, message: `the workflow failed: ${err.cause instanceof Error ? err.cause.message : err.message}`, workflowId: handle.workflowId, execucaoId: '', integrations: [] }) as RunResult);
-        const records = await recordsOfWorkflow(pool, handle.workflowId);
+        const records = outcome.execucaoId ? await recordsOfExecution(pool, outcome.execucaoId) : await recordsOfWorkflow(pool, handle.workflowId);
         progress.update(progressCounts(records));
         progress.stop();
         const answer = runAnswer(outcome, records);
