@@ -1,15 +1,11 @@
-// Defects the attack suite found in files its owner may not change. Each test states what SHOULD happen
-// and FAILS today. The file is deliberately not named *.test.ts, so `npm test` leaves it out; run it with
-//   npm test -- test/attack/known-defects.ts
-// When a defect is fixed, move its test into cases/ (the committed suite) and delete it here.
-// docs/attack-suite.md lists each defect with the file to fix and the suggested fix.
+// Defects the attack suite found (KD1-KD10 in docs/attack-suite.md), each fixed; these keep them fixed.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CONEXAO, OTHER_BASE, SECRETS, startAttackEnv, type AttackEnv } from './helpers/attack-env';
 import { copyOf19 } from './helpers/broken-rows';
 import { ask, integrar, snapshot } from './helpers/probe';
 
-describe('known defects (expected to fail until fixed)', { timeout: 15 * 60_000 }, () => {
+describe('attack suite regressions (KD1-KD10)', { timeout: 15 * 60_000 }, () => {
   let env: AttackEnv;
   before(async () => {
     env = await startAttackEnv();
@@ -90,7 +86,9 @@ describe('known defects (expected to fail until fixed)', { timeout: 15 * 60_000 
     await env.crm.query(`UPDATE integrador.integracao SET consulta = $1 WHERE id = 606`, [JSON.stringify({ consulta: 'SELECT * FROM contas WHERE id = #contaId# AND coluna_errada = 1' })]);
     const second = await integrar(env, ask({ integracao_servico_id: 606, contaId: 5 }));
     assert.equal(second.statusCode, 422, second.body);
-    assert.deepEqual(second.json().integrations[0].records, [], 'the failed run shows the earlier run\'s gravado record');
+    // refused before a workflow exists (the consulta is described against the CRM first), so no records at all
+    assert.deepEqual(second.json().integrations?.[0]?.records ?? [], [], 'the failed run shows the earlier run\'s gravado record');
+    assert.deepEqual(second.json().issues.map((i: { row: number; column: string }) => [i.row, i.column]), [[606, 'consulta']]);
   });
 
   test('KD10 /execucoes with a wrong token is 401 whether or not the run exists (no existence oracle)', async () => {

@@ -6,7 +6,7 @@ import { parseConfig } from '../../../src/config/load-config';
 import { ConfigError } from '../../../src/errors';
 import type { AttackEnv } from '../helpers/attack-env';
 import { campoId, copyOf19, setCampoCrm } from '../helpers/broken-rows';
-import { ask, assertClearError, assertNothingWritten, integrar, refused, snapshot, type Expected, type Tally } from '../helpers/probe';
+import { ask, integrar, refused, type Expected, type Tally } from '../helpers/probe';
 
 const AREA = 'configuration';
 
@@ -102,27 +102,11 @@ export function configurationCases(ctx: { env: () => AttackEnv; tally: Tally }) 
   }, c422('dependencias', 524, 'consulta', /JSON/i));
   refuses('a comparison in indice_valor_retorno is refused', 525, (env) => copyOf19(env.crm, 525, { indice_valor_retorno: 'codCli=1' }), c422('integracao', 525, 'indice_valor_retorno', /value keys take no comparison/));
 
-  // SQL errors in consulta are found when the query runs: the run fails with the SQLSTATE, nothing is sent
-  refuses('an SQL syntax error in consulta is a 422 naming the column and SQLSTATE 42601', 526, (env) => copyOf19(env.crm, 526, { consulta: JSON.stringify({ consulta: 'SELEC * FROM contas WHERE id = #contaId#' }) }), c422run(526, 'integracao', 526, 'consulta', /SQL error 42601/));
-  refuses('a missing table in consulta is a 422 naming SQLSTATE 42P01', 527, (env) => copyOf19(env.crm, 527, { consulta: JSON.stringify({ consulta: 'SELECT * FROM contas_que_nao_existem WHERE id = #contaId#' }) }), c422run(527, 'integracao', 527, 'consulta', /SQL error 42P01/));
-  refuses('a missing column in consulta is a 422 naming SQLSTATE 42703', 528, (env) => copyOf19(env.crm, 528, { consulta: JSON.stringify({ consulta: 'SELECT c.id, c.coluna_errada FROM contas c WHERE c.id = #contaId#' }) }), c422run(528, 'integracao', 528, 'consulta', /SQL error 42703/));
-
-  test('an SQL error in sql_update: documented today as a 502 after sending, the CRM row left unchanged', async () => {
-    // The write-back's SQL is first run after the receiver accepted the record (see known-defects.ts: it
-    // should be checked before sending). What must hold today: a clear message, and no half-done write.
-    const env = ctx.env();
-    await copyOf19(env.crm, 529, { sql_update: 'UPDATE contas SET id_erp = #codCli# WHER id = #contaId#' });
-    const before = await snapshot(env);
-    tally.input(AREA);
-    const res = await integrar(env, ask({ integracao_servico_id: 529, contaId: 4 }));
-    const body = assertClearError(res, { status: 502, message: /integracao 529 \(ATK-529\) failed: sent, but sql_update failed \(SQL error 42601\)/ });
-    tally.clearError(AREA);
-    assert.equal(body.integrations[0].records[0].status, 'erro');
-    await assertNothingWritten(env, before, { ledger: false });
-    tally.nothingWritten(AREA);
-    const ledger = await env.crm.query(`SELECT status, erro_tipo FROM integrador.envio WHERE workflow_id = $1`, [body.workflowId]);
-    assert.deepEqual(ledger.rows, [{ status: 'erro', erro_tipo: 'gravacao' }]);
-  });
+  // SQL errors in consulta are found when the plan is checked against the CRM (described, never run)
+  refuses('an SQL syntax error in consulta is a 422 naming the column and SQLSTATE 42601', 526, (env) => copyOf19(env.crm, 526, { consulta: JSON.stringify({ consulta: 'SELEC * FROM contas WHERE id = #contaId#' }) }), c422('integracao', 526, 'consulta', /SQL error 42601/));
+  refuses('a missing table in consulta is a 422 naming SQLSTATE 42P01', 527, (env) => copyOf19(env.crm, 527, { consulta: JSON.stringify({ consulta: 'SELECT * FROM contas_que_nao_existem WHERE id = #contaId#' }) }), c422('integracao', 527, 'consulta', /SQL error 42P01/));
+  refuses('a missing column in consulta is a 422 naming SQLSTATE 42703', 528, (env) => copyOf19(env.crm, 528, { consulta: JSON.stringify({ consulta: 'SELECT c.id, c.coluna_errada FROM contas c WHERE c.id = #contaId#' }) }), c422('integracao', 528, 'consulta', /SQL error 42703/));
+  refuses('an SQL error in sql_update is a 422 found before anything is sent (the statement is only prepared)', 529, (env) => copyOf19(env.crm, 529, { sql_update: 'UPDATE contas SET id_erp = #codCli# WHER id = #contaId#' }), c422('integracao', 529, 'sql_update', /SQL error 42601/));
 
   // the connection file: refused at start, every issue located, no secret echoed
   const base = (connections: Record<string, unknown>, tokens: unknown[] = [{ sha256: 'a'.repeat(64) }]) =>

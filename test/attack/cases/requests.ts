@@ -62,12 +62,9 @@ export function requestCases(ctx: { env: () => AttackEnv; tally: Tally }) {
 
   // SQL in parameters is data
   for (const value of ['1 OR 1=1', '1; DROP TABLE contas', "' OR ''='"]) {
-    // The value reaches the query as a bound parameter and PostgreSQL refuses to read it as an integer.
-    // Today that is reported as a 422 on integracao.consulta (known-defects.ts: it should be a 400 naming contaId).
-    refuses(`contaId=${JSON.stringify(value)} is bound, never run: refused, contas intact`, (env) => integrar(env, ask({ contaId: value })), {
-      status: 422,
-      message: /integracao 19 \(SET-WS-CONTAS\) failed: .*consulta: SQL error 22P02: invalid input syntax for type integer/,
-    });
+    // The value reaches the query as a bound parameter and PostgreSQL refuses to read it as an integer:
+    // a 400 naming contaId, found while the plan is checked, before any workflow exists.
+    refuses(`contaId=${JSON.stringify(value)} is bound, never run: refused, contas intact`, (env) => integrar(env, ask({ contaId: value })), bad('contaId', /parameter contaId: invalid input syntax for type integer/));
   }
   test('SQL in a text parameter matches no row: nothing sent, nothing written, contas still there', async () => {
     const env = ctx.env();

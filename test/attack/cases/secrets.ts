@@ -51,7 +51,8 @@ export function secretCases(ctx: { env: () => AttackEnv; tally: Tally }) {
   test('no secret in any workflow history of the suite (payloads decoded)', async () => {
     const env = ctx.env();
     const all = await histories(env);
-    assert.ok(all.size >= 15, `only ${all.size} workflows`);
+    // most bad inputs are refused before a workflow exists; the runs that did start (answers, receivers) are checked
+    assert.ok(all.size >= 10, `only ${all.size} workflows`);
     const text = [...all.values()].map((h) => historyText(h).join('\n')).join('\n');
     // the decoding works: the plan (an activity result) is readable, while a plain JSON.stringify misses it
     assert.match(text, /SET-WS-CONTAS-DEFINICOES/);
