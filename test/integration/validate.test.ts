@@ -102,7 +102,7 @@ const EXPECTED: Expected[] = [
   ['integracao', 908, 'tipo_servico', /GET is not run by this engine \(only SET\)/],
   ['integracao', 909, 'consulta', /SQL error 42703: column c\.idd does not exist/],
   ['integracao', 910, 'sql_update', /SQL error 42703: column "id_erpp" of relation "contas" does not exist/],
-  ['integracao', 912, 'empresa_id', /belongs to empresa 1, not to empresa 2/],
+  // 913 run by its own empresa 2 does not pull in 912: only 912's own dependente names 913
   ['integracao', 913, 'empresa_id', /belongs to empresa 2, not to empresa 1/],
   ['integracao', 914, 'consulta', /SQL error 0A000: WITH clause containing a data-modifying statement must be at the top level/],
   ['integracao', 915, 'sql_update', /unknown variable #codigo#/],
@@ -231,7 +231,7 @@ describe('integrador validate', () => {
   });
 
   test('the plan command shows the order account → contact → order with components, as text and Mermaid', async () => {
-    const text = await run(['plan', '--config', configPath, '--base', 'demo', '--integracao', '22']);
+    const text = await run(['plan', '--config', configPath, '--base', 'demo', '--integracao', '21']);
     assert.equal(text.code, 0, text.stderr);
     const order = [...text.stdout.matchAll(/^\s+\d\. (\d+) /gm)].map((m) => Number(m[1]));
     assert.deepEqual(order, [19, 21, 22]);
@@ -241,12 +241,13 @@ describe('integrador validate', () => {
     assert.match(text.stdout, /component 23 SET-WS-PEDIDOS-PRODUTOS/);
     assert.match(text.stdout, /parameters the caller sends: contaId/);
 
-    const mermaid = await run(['plan', '--config', configPath, '--base', 'demo', '--integracao', '22', '--format', 'mermaid']);
+    const mermaid = await run(['plan', '--config', configPath, '--base', 'demo', '--integracao', '21', '--format', 'mermaid']);
     assert.equal(mermaid.code, 0, mermaid.stderr);
     assert.match(mermaid.stdout, /^flowchart TD\n/);
     assert.match(mermaid.stdout, /i19 -->\|dependente\| i21/);
     assert.match(mermaid.stdout, /i21 -->\|depende_de\| i22/);
-    assert.match(mermaid.stdout, /i22\["3 · 22 SET-WS-PEDIDOS"\]:::requested/);
+    assert.match(mermaid.stdout, /i21\["2 · 21 SET-WS-CONTATOS"\]:::requested/);
+    assert.match(mermaid.stdout, /i22\["3 · 22 SET-WS-PEDIDOS"\]/);
 
     const cycle = await run(['plan', '--config', configPath, '--base', 'quebrada', '--integracao', '905']);
     assert.equal(cycle.code, 2);
