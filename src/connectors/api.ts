@@ -9,7 +9,7 @@
 import axios from 'axios';
 import type { ApiConnection } from '../config/types';
 import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../errors';
-import { basicAuth, classifyNetworkFailure, createAgents, DEFAULT_MAX_ANSWER_BYTES, excerpt, joinUrl, retryLater, safeUrl, trackingTransport, type SendPhase } from './http';
+import { basicAuth, classifyNetworkFailure, createAgents, DEFAULT_MAX_ANSWER_BYTES, startSend, excerpt, joinUrl, retryLater, safeUrl, trackingTransport } from './http';
 import { maskSecrets, SECRET_KEY } from './mask';
 import type { Receiver, SendResult } from './types';
 
@@ -65,12 +65,7 @@ export function createApiReceiver(name: string, conn: ApiConnection): Receiver {
       const data = method === 'GET' ? undefined : JSON.stringify(body);
       const sent = mask(`${method} ${safeUrl(url)}\n${data ?? ''}`);
 
-      const phase: SendPhase = { written: false, timedOut: false };
-      const controller = new AbortController();
-      const timer = setTimeout(() => {
-        phase.timedOut = true;
-        controller.abort();
-      }, conn.timeoutMs);
+      const { phase, signal, clear } = startSend(conn.timeoutMs);
       let response;
       try {
         response = await axios.request<string>({
@@ -80,7 +75,7 @@ export function createApiReceiver(name: string, conn: ApiConnection): Receiver {
           headers,
           ...agents,
           transport: trackingTransport(phase),
-          signal: controller.signal,
+          signal,
           responseType: 'text',
           transformResponse: (text: string) => text,
           validateStatus: () => true,
@@ -90,7 +85,7 @@ export function createApiReceiver(name: string, conn: ApiConnection): Receiver {
       } catch (err) {
         throw classifyNetworkFailure(err, phase, conn.timeoutMs, where, mask);
       } finally {
-        clearTimeout(timer);
+        clear();
       }
       return { answer: judge(response.status, response.headers as Record<string, unknown>, response.data, where, mask), sent };
     },

@@ -12,6 +12,17 @@ export interface SendPhase {
   timedOut: boolean;
 }
 
+/** One send's phase and deadline: the signal aborts the call after `timeoutMs`; `clear()` when it is over. */
+export function startSend(timeoutMs: number): { phase: SendPhase; signal: AbortSignal; clear(): void } {
+  const phase: SendPhase = { written: false, timedOut: false };
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    phase.timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  return { phase, signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
 /** No keep-alive: a pooled socket the server has just closed turns a clean send into an unknown outcome. */
 export function createAgents() {
   return { httpAgent: new http.Agent({ keepAlive: false }), httpsAgent: new https.Agent({ keepAlive: false }) };

@@ -9,7 +9,7 @@ import axios from 'axios';
 import * as soap from 'soap';
 import type { WsConnection } from '../config/types';
 import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../errors';
-import { basicAuth, classifyNetworkFailure, createAgents, DEFAULT_MAX_ANSWER_BYTES, describe, excerpt, joinUrl, parseRetryAfter, retryLater, safeUrl, trackingTransport, type SendPhase } from './http';
+import { basicAuth, classifyNetworkFailure, createAgents, DEFAULT_MAX_ANSWER_BYTES, startSend, describe, excerpt, joinUrl, parseRetryAfter, retryLater, safeUrl, trackingTransport, type SendPhase } from './http';
 import { maskSecrets, secretArgValues } from './mask';
 import type { Receiver, SendResult } from './types';
 
@@ -173,15 +173,10 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
       const args = orderArgs({ ...conn.args, ...body }, op.parts);
       const method = (client as unknown as Record<string, Record<string, Record<string, SoapMethod>>>)[op.service][op.port][op.name];
 
-      const phase: SendPhase = { written: false, timedOut: false };
-      const controller = new AbortController();
-      const timer = setTimeout(() => {
-        phase.timedOut = true;
-        controller.abort();
-      }, conn.timeoutMs);
+      const { phase, signal, clear } = startSend(conn.timeoutMs);
       try {
         return await new Promise<SendResult>((resolve, reject) => {
-          const options = { ...agents, signal: controller.signal, transport: trackingTransport(phase), maxContentLength: conn.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES };
+          const options = { ...agents, signal, transport: trackingTransport(phase), maxContentLength: conn.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES };
           method(args, (err, result, raw, _header, rawRequest) => {
             if (err && isClientFault(err)) wsdlCache.invalidate(wsdlUrl); // maybe a changed contract: read it again next time
             if (err) reject(classifyCallError(err, phase, conn.timeoutMs, `WS ${name} ${op.name}`, mask));
@@ -195,7 +190,7 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
         // node-soap threw before sending (e.g. arguments it cannot serialize): this record cannot be sent.
         throw new RecordError(mask(`WS ${name} ${op.name}: request not built: ${describe(err)}`));
       } finally {
-        clearTimeout(timer);
+        clear();
       }
     },
     async close() {

@@ -7,7 +7,7 @@
 // Only the expected version of the record becomes `gravado`; the row lock that mark takes makes a
 // concurrent attempt wait and then find it already `gravado`, so it writes nothing.
 import type { Pool, PoolClient } from 'pg';
-import { markFailed, markManyRecorded, markRecorded, markSent, markSentAndRecorded } from '../ledger/ledger';
+import { markFailed, markManyRecorded, markRecorded, markSent } from '../ledger/ledger';
 import type { SetStep } from '../plan/types';
 import { bindSql, type Scope } from '../templating';
 import { isConfigSqlError } from './sql-errors';
@@ -35,7 +35,7 @@ export async function writeBack(pool: Pool, input: WriteBackInput): Promise<Writ
   if (!input.step.sqlUpdate) return { ok: true, already: false };
   const bound = boundUpdate(input);
   const answer = input.answer && { ...input.answer, valores: input.values };
-  const mark = (tx: PoolClient) => (answer ? markSentAndRecorded(tx, input.recordId, input.attempt, answer) : markRecorded(tx, input.recordId));
+  const mark = (tx: PoolClient) => (answer ? markSent(tx, input.recordId, input.attempt, answer, 'gravado') : markRecorded(tx, input.recordId));
 
   const client = await pool.connect();
   let broken: Error | undefined;

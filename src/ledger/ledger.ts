@@ -120,18 +120,23 @@ export async function markPending(db: Queryable, id: string, attempt: number): P
   return res.rowCount === 1;
 }
 
-/** The receiver accepted the record; the answer is kept so a retried attempt writes back without resending. */
+/**
+ * The receiver accepted the record (claimed by `attempt`): its answer is kept, so a retried attempt writes
+ * back without resending. `gravado` only inside the write-back transaction of a record whose answer just
+ * arrived, saving the separate `enviado` commit on the hot path.
+ */
 export async function markSent(
   db: Queryable,
   id: string,
   attempt: number,
   outcome: { resposta: unknown; valores: Record<string, unknown>; sent?: string },
+  status: 'enviado' | 'gravado' = 'enviado',
 ): Promise<boolean> {
   const res = await db.query(
-    `UPDATE integrador.envio SET status = 'enviado', resposta = $3, valores = $4,
+    `UPDATE integrador.envio SET status = $6, resposta = $3, valores = $4,
             requisicao = COALESCE($5, requisicao), erro = NULL, erro_tipo = NULL, enviado_em = now(), atualizado_em = now()
       WHERE id = $1 AND status = 'enviando' AND tentativas = $2`,
-    [id, attempt, JSON.stringify(outcome.resposta ?? null), JSON.stringify(outcome.valores), outcome.sent ?? null],
+    [id, attempt, JSON.stringify(outcome.resposta ?? null), JSON.stringify(outcome.valores), outcome.sent ?? null, status],
   );
   return res.rowCount === 1;
 }
@@ -178,25 +183,6 @@ export async function markRecorded(tx: PoolClient, id: string): Promise<boolean>
   const res = await tx.query(
     `UPDATE integrador.envio SET status = 'gravado', atualizado_em = now() WHERE id = $1 AND status = 'enviado'`,
     [id],
-  );
-  return res.rowCount === 1;
-}
-
-/**
- * Inside the write-back transaction of a record whose answer just arrived: `enviando` (claimed by
- * `attempt`) straight to `gravado` with the answer, saving the separate `enviado` commit on the hot path.
- */
-export async function markSentAndRecorded(
-  tx: PoolClient,
-  id: string,
-  attempt: number,
-  outcome: { resposta: unknown; valores: Record<string, unknown>; sent?: string },
-): Promise<boolean> {
-  const res = await tx.query(
-    `UPDATE integrador.envio SET status = 'gravado', resposta = $3, valores = $4,
-            requisicao = COALESCE($5, requisicao), erro = NULL, erro_tipo = NULL, enviado_em = now(), atualizado_em = now()
-      WHERE id = $1 AND status = 'enviando' AND tentativas = $2`,
-    [id, attempt, JSON.stringify(outcome.resposta ?? null), JSON.stringify(outcome.valores), outcome.sent ?? null],
   );
   return res.rowCount === 1;
 }
