@@ -172,12 +172,6 @@ export async function markFailed(db: Queryable, seen: Pick<Seen, 'id' | 'status'
   return res.rowCount === 1;
 }
 
-/** How many records of an execution are in each status (a finished run has none `pendente` or `enviando`). */
-export async function countByStatus(db: Queryable, execucaoId: string): Promise<Partial<Record<RecordStatus, number>>> {
-  const res = await db.query(`SELECT status, count(*)::int AS n FROM integrador.envio WHERE execucao_id = $1 GROUP BY status`, [execucaoId]);
-  return Object.fromEntries(res.rows.map((r) => [r.status, r.n]));
-}
-
 /** Inside the write-back transaction: only an `enviado` record becomes `gravado`, so it happens once. */
 export async function markRecorded(tx: PoolClient, id: string): Promise<boolean> {
   const res = await tx.query(
