@@ -7,10 +7,10 @@ export type Described = { ok: true; columns: string[] } | { ok: false; message: 
 
 export interface SqlChecker {
   /**
-   * The columns of a SELECT: `SELECT * FROM (<sql>) AS q LIMIT 0` with every variable bound to NULL, in a
-   * READ ONLY transaction that is rolled back, so no row is read and nothing can be written.
+   * The columns of a SELECT: `SELECT * FROM (<sql>) AS q LIMIT 0` with every variable bound to NULL (or to
+   * `scope`'s values), in a READ ONLY transaction that is rolled back, so no row is read and nothing written.
    */
-  columns(sql: string): Promise<Described>;
+  columns(sql: string, scope?: Scope): Promise<Described>;
   /** `PREPARE` of a statement with every variable a parameter, never executed, then rolled back. */
   prepare(sql: string): Promise<string | undefined>;
 }
@@ -45,11 +45,11 @@ export function createSqlChecker(client: PoolClient): SqlChecker {
     });
 
   return {
-    columns(sql) {
-      let answer = described.get(sql);
+    columns(sql, scope) {
+      let answer = scope ? undefined : described.get(sql);
       if (!answer) {
         answer = (async () => {
-          const bound = bindSql(stripTerminator(sql), allNull(sql));
+          const bound = bindSql(stripTerminator(sql), scope ?? allNull(sql));
           let columns: string[] = [];
           const error = await inRolledBackTransaction(true, async () => {
             // Newlines, so a trailing `-- comment` in the consulta cannot swallow the wrapper.
@@ -58,7 +58,7 @@ export function createSqlChecker(client: PoolClient): SqlChecker {
           });
           return error === undefined ? { ok: true as const, columns } : { ok: false as const, message: error };
         })();
-        described.set(sql, answer);
+        if (!scope) described.set(sql, answer);
       }
       return answer;
     },
