@@ -12,7 +12,14 @@ export function toFailure(err: unknown): unknown {
       nextRetryDelay: err.retryAfterMs,
     });
   }
-  const details = err instanceof ConfigError ? [err.issues] : err instanceof RequestError ? [{ kind: err.kind, parameter: err.parameter }] : err instanceof RecordError ? [{ field: err.field }] : [];
+  const details =
+    err instanceof ConfigError
+      ? [err.issues]
+      : err instanceof RequestError
+        ? [{ kind: err.kind, parameter: err.parameter }]
+        : err instanceof RecordError
+          ? [{ field: err.field }]
+          : [];
   return ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: true, details });
 }
 

@@ -32,7 +32,11 @@ const CURSOR = 'integrador_consulta';
 /** The query row's `id` column, else a digest of the whole row (SPEC §2, envio). */
 export function recordKey(row: Record<string, unknown>): string {
   if (row.id !== undefined && row.id !== null && row.id !== '') return String(row.id);
-  const canonical = JSON.stringify(Object.keys(row).sort().map((k) => [k, row[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(row)
+      .sort()
+      .map((k) => [k, row[k]]),
+  );
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
@@ -69,10 +73,14 @@ export function createQueryRecords(deps: Pick<ActivityDeps, 'crm'>) {
     try {
       await client.query('BEGIN');
       await asConfigSql(where, () => client.query({ text: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${bound.text}`, values: bound.values }));
-      for (let checked = false; ; ) {
+      for (let checked = false; ;) {
         const batch = await asConfigSql(where, () => client.query(`FETCH ${FETCH_ROWS} FROM ${CURSOR}`));
         if (!checked) {
-          const issues = checkStepVariables(step, batch.fields.map((f) => f.name), input.layers);
+          const issues = checkStepVariables(
+            step,
+            batch.fields.map((f) => f.name),
+            input.layers,
+          );
           if (issues.length) throw new ConfigError(issues);
           checked = true;
         }

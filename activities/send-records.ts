@@ -10,7 +10,17 @@ import { maskSecrets } from '../src/connectors/mask';
 import { writeBackMany, type WriteBackInput, type WriteBackResult } from '../src/crm/write-back';
 import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../src/errors';
 import { groupCommit } from '../src/ledger/group-commit';
-import { claimManyForSending, markFailed, markPending, markSent, recordsOfChunk, type LedgerRecord, type RecordStatus, type RunKey, type Seen } from '../src/ledger/ledger';
+import {
+  claimManyForSending,
+  markFailed,
+  markPending,
+  markSent,
+  recordsOfChunk,
+  type LedgerRecord,
+  type RecordStatus,
+  type RunKey,
+  type Seen,
+} from '../src/ledger/ledger';
 import { mapRecord } from '../src/mapping';
 import type { SetStep } from '../src/plan/types';
 import { renderUrlPath, Scope, type ScopeLayers } from '../src/templating';
@@ -133,7 +143,8 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
       const outcome = readAnswer(answer, rules);
       if (!outcome.ok) {
         const erro = mask(outcome.message);
-        if (await markFailed(pool, claimed, 'erro', { erro, tipo: 'receptor', resposta: answer, sent })) return { status: 'erro', seq: record.seq, error: erro };
+        if (await markFailed(pool, claimed, 'erro', { erro, tipo: 'receptor', resposta: answer, sent }))
+          return { status: 'erro', seq: record.seq, error: erro };
         return changedElsewhere(record);
       }
       // on success the ledger keeps the request as mapped (requisicao, from the claim), not the wire text
@@ -218,7 +229,11 @@ function summarize(outcomes: RecordOutcome[]): SendRecordsOutput {
   }
   if (retries.length) {
     const delays = retries.map((r) => r.retryAfterMs).filter((ms): ms is number => ms !== undefined);
-    throw new TransportError(`${retries.length} record(s) not sent yet, retried later: ${retries[0]!.error}`, true, delays.length ? Math.max(...delays) : undefined);
+    throw new TransportError(
+      `${retries.length} record(s) not sent yet, retried later: ${retries[0]!.error}`,
+      true,
+      delays.length ? Math.max(...delays) : undefined,
+    );
   }
   return { counts, captured, firstError };
 }

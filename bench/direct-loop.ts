@@ -24,7 +24,9 @@ export async function directLoop(pool: Pool, target: LimitedReceiver, step: SetS
       const row = rows[next++]!;
       const scope = new Scope({ ...layers, row });
       const body = await mapRecord(step, row, scope, lookups);
-      const { answer } = await target.limiter.run(() => target.receiver.send({ link: step.link, operation: step.operation ?? undefined, body, returning: rules.valueKeys }));
+      const { answer } = await target.limiter.run(() =>
+        target.receiver.send({ link: step.link, operation: step.operation ?? undefined, body, returning: rules.valueKeys }),
+      );
       const outcome = readAnswer(answer, rules);
       if (!outcome.ok) {
         totals.failed++;

@@ -47,7 +47,10 @@ async function main() {
   try {
     log(`bench: ${RECORDS} records, connection concurrency ${CONCURRENCY}, chunkSize ${CHUNK}, maxChunksInFlight ${CHUNKS_IN_FLIGHT}`);
     const [pg, temporal] = await Promise.all([startEmbeddedPostgres(), startTemporalDevServer()]);
-    stops.push(() => pg.stop(), () => temporal.stop());
+    stops.push(
+      () => pg.stop(),
+      () => temporal.stop(),
+    );
     const receiver = await startG5Receiver({ password: 'bench' });
     stops.push(() => receiver.close());
 
@@ -64,10 +67,17 @@ async function main() {
       await addBatchIntegration(crm);
       const range = await addAccounts(crm, WARMUP + RECORDS + SAMPLES);
       await crm.query('VACUUM ANALYZE');
-      if (process.env.BENCH_SYNCHRONOUS_COMMIT) await crm.query(`ALTER DATABASE bench_${base} SET synchronous_commit = ${process.env.BENCH_SYNCHRONOUS_COMMIT === 'off' ? 'off' : 'on'}`);
+      if (process.env.BENCH_SYNCHRONOUS_COMMIT)
+        await crm.query(`ALTER DATABASE bench_${base} SET synchronous_commit = ${process.env.BENCH_SYNCHRONOUS_COMMIT === 'off' ? 'off' : 'on'}`);
       databases[base] = { url, crm, range };
     }
-    const connection = { type: 'WS', url: receiver.baseUrl, args: { user: 'integrador', password: 'bench', encryption: 0 }, timeoutMs: 30_000, concurrency: CONCURRENCY };
+    const connection = {
+      type: 'WS',
+      url: receiver.baseUrl,
+      args: { user: 'integrador', password: 'bench', encryption: 0 },
+      timeoutMs: 30_000,
+      concurrency: CONCURRENCY,
+    };
     const config = parseConfig(
       JSON.stringify({
         temporal: { address: temporal.address, taskQueue: 'bench' },

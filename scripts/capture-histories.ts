@@ -42,7 +42,13 @@ async function main() {
     // a large run in miniature: 3 chunks, 2 per execution → continue-as-new once; both executions saved
     await addBatchIntegration(env.crm);
     const range = await addAccounts(env.crm, 5);
-    const request = { base: 'demo', empresaId: 1, empresaFilialId: null, integracaoId: BATCH_INTEGRATION, params: { de: String(range.first), ate: String(range.last) } };
+    const request = {
+      base: 'demo',
+      empresaId: 1,
+      empresaFilialId: null,
+      integracaoId: BATCH_INTEGRATION,
+      params: { de: String(range.first), ate: String(range.last) },
+    };
     const handle = await env.client.temporal.workflow.start(SET_RUN_WORKFLOW, {
       taskQueue: env.taskQueue,
       workflowId: `set-demo-1-${BATCH_INTEGRATION}-large-run`,

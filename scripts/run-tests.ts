@@ -28,7 +28,10 @@ async function main(): Promise<number> {
   try {
     if (needsServices) {
       const [pg, temporal] = await Promise.all([startEmbeddedPostgres(), startTemporalDevServer()]);
-      stops.push(() => pg.stop(), () => temporal.stop());
+      stops.push(
+        () => pg.stop(),
+        () => temporal.stop(),
+      );
       env.INTEGRADOR_TEST_PG_URL = pg.url;
       env.INTEGRADOR_TEST_TEMPORAL_ADDRESS = temporal.address;
     }

@@ -85,11 +85,7 @@ export class RequestError extends IntegradorError {
 }
 
 export function formatIssue(issue: ConfigIssue): string {
-  const where = [
-    issue.table,
-    issue.row !== undefined ? `id=${issue.row}` : undefined,
-    issue.column,
-  ]
+  const where = [issue.table, issue.row !== undefined ? `id=${issue.row}` : undefined, issue.column]
     .filter((part) => part !== undefined && part !== '')
     .join(' ');
   return where ? `${where}: ${issue.message}` : issue.message;

@@ -80,7 +80,13 @@ async function sendStep(step: SetStep, plan: Plan, captured: Captured, run: RunI
   const layers = { captured, params: plan.request.params, builtins: plan.builtins };
   let progress = resumed;
   if (!progress) {
-    const queried: QueryRecordsOutput & { lotes?: number[] } = await query.queryRecords({ run: runKey, base: plan.request.base, step, layers, chunkSize: plan.settings.chunkSize });
+    const queried: QueryRecordsOutput & { lotes?: number[] } = await query.queryRecords({
+      run: runKey,
+      base: plan.request.base,
+      step,
+      layers,
+      chunkSize: plan.settings.chunkSize,
+    });
     const chunks = queried.chunks ?? queried.lotes?.length ?? 0; // histories before chunk counts carry the list of lotes
     progress = { total: queried.total, chunks, nextChunk: 0, counts: {}, captured: {}, firstError: null };
   }
@@ -119,7 +125,14 @@ function stepResult(step: SetStep, progress: StepProgress): IntegrationResult {
   if (progress.total === 0) return { ...base, status: 'vazio', total: 0, counts: {}, message: 'nothing to send: the query returned no rows' };
   const failed = (progress.counts.erro ?? 0) + (progress.counts.incerto ?? 0);
   if (failed) {
-    return { ...base, status: 'erro', total: progress.total, counts: progress.counts, message: progress.firstError ?? 'records failed', errorCode: ErrorCodes.record };
+    return {
+      ...base,
+      status: 'erro',
+      total: progress.total,
+      counts: progress.counts,
+      message: progress.firstError ?? 'records failed',
+      errorCode: ErrorCodes.record,
+    };
   }
   return { ...base, status: 'ok', total: progress.total, counts: progress.counts, message: `${progress.total} record(s) sent` };
 }
@@ -136,7 +149,15 @@ async function runStep(step: Step, plan: Plan, captured: Captured, run: RunIds, 
         return { result, captured: result.status === 'vazio' ? {} : outcome.done.captured };
       } catch (err) {
         const failure = describeFailure(err);
-        const result: IntegrationResult = { id: step.id, name: step.nome, status: 'erro', total: 0, counts: {}, message: failure.message, errorCode: failure.code };
+        const result: IntegrationResult = {
+          id: step.id,
+          name: step.nome,
+          status: 'erro',
+          total: 0,
+          counts: {},
+          message: failure.message,
+          errorCode: failure.code,
+        };
         if (failure.issues) result.issues = failure.issues;
         return { result, captured: {} };
       }
@@ -187,7 +208,14 @@ export async function setRun(request: RunRequest, options: SetRunOptions = {}): 
   }
   if (failed) {
     const located = failed.issues ? { issues: failed.issues } : {};
-    return { success: false, message: `integracao ${failed.id} (${failed.name}) failed: ${failed.message}`, ...run, errorCode: failed.errorCode, ...located, integrations };
+    return {
+      success: false,
+      message: `integracao ${failed.id} (${failed.name}) failed: ${failed.message}`,
+      ...run,
+      errorCode: failed.errorCode,
+      ...located,
+      integrations,
+    };
   }
   const sent = integrations.reduce((n, r) => n + (r.counts.gravado ?? 0) + (r.counts.enviado ?? 0), 0);
   return { success: true, message: sent ? `${sent} record(s) sent` : 'nothing to send', ...run, integrations };

@@ -41,9 +41,7 @@ export function readAnswer(answer: unknown, rules: ParsedAnswerRules): AnswerOut
     if (!item.ok) continue;
     for (const [key, value] of Object.entries(item.values)) if (!Object.hasOwn(values, key)) values[key] = value;
   }
-  const failures = items.flatMap((item, index) =>
-    item.ok ? [] : [items.length === 1 ? item.message : `item ${index + 1}: ${item.message}`],
-  );
+  const failures = items.flatMap((item, index) => (item.ok ? [] : [items.length === 1 ? item.message : `item ${index + 1}: ${item.message}`]));
   return { ok, message: ok ? 'OK' : failures.join('; '), values, items };
 }
 
@@ -102,11 +100,7 @@ function readItem(item: unknown, answer: unknown, feedback: unknown, rules: Pars
  * The first listed key that is present decides (the seed: the first index is the general validator).
  * Returns the error message, or undefined when the item was accepted.
  */
-function refusalOf(
-  rules: ErrorRule[],
-  lookup: (key: string) => Lookup,
-  messageSources: Array<(key: string) => Lookup>,
-): string | undefined {
+function refusalOf(rules: ErrorRule[], lookup: (key: string) => Lookup, messageSources: Array<(key: string) => Lookup>): string | undefined {
   for (const rule of rules) {
     const found = lookup(rule.key);
     if (!found.found) continue;

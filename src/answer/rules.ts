@@ -7,9 +7,7 @@ import type { AnswerRules } from '../model/types';
  * `erro` → a non-empty value is an error; `tipoRetorno=2` → that value is an error; `retorno!=OK` → any
  * other value is an error.
  */
-export type ErrorRule =
-  | { key: string; op: 'filled'; text: string }
-  | { key: string; op: 'equals' | 'notEquals'; expected: string; text: string };
+export type ErrorRule = { key: string; op: 'filled'; text: string } | { key: string; op: 'equals' | 'notEquals'; expected: string; text: string };
 
 export interface ParsedAnswerRules {
   /** null = the whole answer is the feedback. */
@@ -27,10 +25,7 @@ export const ANSWER_COLUMNS = {
 /** The keyword the seed uses for "the whole answer". */
 const WHOLE_ANSWER = 'parameters';
 
-export function parseAnswerRules(
-  rules: AnswerRules,
-  where: Omit<ConfigIssue, 'message' | 'column'> = {},
-): { rules: ParsedAnswerRules; issues: ConfigIssue[] } {
+export function parseAnswerRules(rules: AnswerRules, where: Omit<ConfigIssue, 'message' | 'column'> = {}): { rules: ParsedAnswerRules; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
   const issue = (column: string, message: string) => issues.push({ ...where, column, message });
 

@@ -41,7 +41,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const facts = requestFacts.get(req) ?? factsOf({ ...((req.query as Record<string, unknown>) ?? {}) });
-    const where = { method: req.method, path: req.routeOptions.url ?? req.url.split('?')[0], integracao: facts.integracao, workflowId: facts.workflowId ?? null };
+    const where = {
+      method: req.method,
+      path: req.routeOptions.url ?? req.url.split('?')[0],
+      integracao: facts.integracao,
+      workflowId: facts.workflowId ?? null,
+    };
     if (err instanceof RequestError) {
       logs.error(facts).warn({ ...where, status: STATUS[err.kind], code: err.code, parameter: err.parameter }, err.message);
       return reply.status(STATUS[err.kind]).send({ success: false, message: err.message, parameter: err.parameter });

@@ -15,7 +15,13 @@ export function runAnswer(result: RunResult, records: RecordView[]) {
   const byIntegration = new Map<number, RecordAnswer[]>();
   for (const r of records) {
     const list = byIntegration.get(r.integracao_id) ?? [];
-    list.push({ key: r.chave, status: r.status, values: r.valores ?? {}, message: r.erro ?? (r.status === 'gravado' || r.status === 'enviado' ? 'OK' : r.status), attempts: r.tentativas });
+    list.push({
+      key: r.chave,
+      status: r.status,
+      values: r.valores ?? {},
+      message: r.erro ?? (r.status === 'gravado' || r.status === 'enviado' ? 'OK' : r.status),
+      attempts: r.tentativas,
+    });
     byIntegration.set(r.integracao_id, list);
   }
   return {

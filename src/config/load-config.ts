@@ -52,7 +52,10 @@ const dbConnection = z.object({ type: z.literal('DB'), url: z.string().min(1), .
 
 const token = z
   .object({
-    sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'sha256 must be 64 hex digits').optional(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/i, 'sha256 must be 64 hex digits')
+      .optional(),
     env: z.string().optional(),
     empresas: z.array(z.number().int()).optional(),
   })
@@ -69,7 +72,9 @@ const schema = z
         tls: z
           .union([
             z.boolean(),
-            z.object({ serverName: z.string().optional(), caFile: z.string().optional(), certFile: z.string().optional(), keyFile: z.string().optional() }).strict(),
+            z
+              .object({ serverName: z.string().optional(), caFile: z.string().optional(), certFile: z.string().optional(), keyFile: z.string().optional() })
+              .strict(),
           ])
           .optional(),
         apiKey: z.string().optional(),

@@ -9,7 +9,18 @@
 import axios from 'axios';
 import type { ApiConnection } from '../config/types';
 import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../errors';
-import { basicAuth, classifyNetworkFailure, createAgents, DEFAULT_MAX_ANSWER_BYTES, startSend, excerpt, joinUrl, retryLater, safeUrl, trackingTransport } from './http';
+import {
+  basicAuth,
+  classifyNetworkFailure,
+  createAgents,
+  DEFAULT_MAX_ANSWER_BYTES,
+  startSend,
+  excerpt,
+  joinUrl,
+  retryLater,
+  safeUrl,
+  trackingTransport,
+} from './http';
 import { maskSecrets, SECRET_KEY } from './mask';
 import type { Receiver, SendResult } from './types';
 
@@ -59,7 +70,12 @@ export function createApiReceiver(name: string, conn: ApiConnection): Receiver {
       const { method, path } = parseApiLink(link, name);
       const url = joinUrl(conn.url, path);
       const where = `API ${name} ${method} ${path}`;
-      if (path.split('?')[0]!.split('/').some((segment) => segment === '.' || segment === '..')) {
+      if (
+        path
+          .split('?')[0]!
+          .split('/')
+          .some((segment) => segment === '.' || segment === '..')
+      ) {
         throw new RecordError(mask(`${where}: the rendered path has a "." or ".." segment; not sent`));
       }
       const data = method === 'GET' ? undefined : JSON.stringify(body);

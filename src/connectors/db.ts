@@ -52,9 +52,7 @@ export function buildInsert(table: string, body: Record<string, unknown>, return
   }
   if (issues.length) throw new ConfigError(issues);
   const into = `INSERT INTO ${quotedTable.join('.')}`;
-  const text = columns.length
-    ? `${into} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`
-    : `${into} DEFAULT VALUES`;
+  const text = columns.length ? `${into} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})` : `${into} DEFAULT VALUES`;
   return { text: returned.length ? `${text} RETURNING ${returned.join(', ')}` : text, values };
 }
 

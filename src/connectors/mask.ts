@@ -38,10 +38,5 @@ export function secretArgValues(args: Record<string, unknown>): string[] {
 function escapeXml(text: string, full: boolean): string {
   const basic = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   if (!full) return basic;
-  return basic
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    .replace(/\t/g, '&#x9;')
-    .replace(/\r/g, '&#xD;')
-    .replace(/\n/g, '&#xA;');
+  return basic.replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\t/g, '&#x9;').replace(/\r/g, '&#xD;').replace(/\n/g, '&#xA;');
 }

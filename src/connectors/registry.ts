@@ -72,7 +72,10 @@ export function createReceiverRegistry(
       let entry = built.get(key);
       if (!entry) {
         const conn = config.bases[base]?.connections[connection];
-        if (!conn) throw new ConfigError([{ table: 'connection file', column: `bases.${base}.connections`, message: `connection ${connection} is not in the connection file` }]);
+        if (!conn)
+          throw new ConfigError([
+            { table: 'connection file', column: `bases.${base}.connections`, message: `connection ${connection} is not in the connection file` },
+          ]);
         const factory = factories[conn.type] ?? defaults[conn.type];
         const receiver = observed(factory(connection, conn), (ms, outcome) => options.onSend?.({ base, connection, type: conn.type, ms, outcome }));
         entry = { name: connection, config: conn, receiver, limiter: honouringRetryAfter(createLimiter(conn), retryAfter, sleep) };

@@ -9,7 +9,21 @@ import axios from 'axios';
 import * as soap from 'soap';
 import type { WsConnection } from '../config/types';
 import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../errors';
-import { basicAuth, classifyNetworkFailure, createAgents, DEFAULT_MAX_ANSWER_BYTES, startSend, describe, excerpt, joinUrl, parseRetryAfter, retryLater, safeUrl, trackingTransport, type SendPhase } from './http';
+import {
+  basicAuth,
+  classifyNetworkFailure,
+  createAgents,
+  DEFAULT_MAX_ANSWER_BYTES,
+  startSend,
+  describe,
+  excerpt,
+  joinUrl,
+  parseRetryAfter,
+  retryLater,
+  safeUrl,
+  trackingTransport,
+  type SendPhase,
+} from './http';
 import { maskSecrets, secretArgValues } from './mask';
 import type { Receiver, SendResult } from './types';
 
@@ -47,7 +61,10 @@ export function createWsdlCache(opts: { maxAgeMs?: number; now?: () => number } 
       const entry = entries.get(url);
       if (!entry) return remember(url, load());
       if (now() - entry.at < maxAgeMs) return entry.wsdl;
-      return remember(url, entry.wsdl.then((old) => load(old).catch(() => old)));
+      return remember(
+        url,
+        entry.wsdl.then((old) => load(old).catch(() => old)),
+      );
     },
     invalidate(url) {
       entries.delete(url);
@@ -80,11 +97,7 @@ type SoapMethod = (args: unknown, callback: SoapCallback, options: object) => vo
  */
 export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlCache?: WsdlCache } = {}): Receiver {
   const wsdlCache = deps.wsdlCache ?? createWsdlCache();
-  const secrets = [
-    ...secretArgValues(conn.args),
-    conn.security?.basic?.password ?? '',
-    conn.security?.wsSecurity?.password ?? '',
-  ].filter((s) => s !== '');
+  const secrets = [...secretArgValues(conn.args), conn.security?.basic?.password ?? '', conn.security?.wsSecurity?.password ?? ''].filter((s) => s !== '');
   const mask = (text: string) => maskSecrets(text, secrets);
   const agents = createAgents();
   // One client per WSDL URL, rebuilt when the cache hands out a different (changed) WSDL.
@@ -177,13 +190,17 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
       try {
         return await new Promise<SendResult>((resolve, reject) => {
           const options = { ...agents, signal, transport: trackingTransport(phase), maxContentLength: conn.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES };
-          method(args, (err, result, raw, _header, rawRequest) => {
-            if (err && isClientFault(err)) wsdlCache.invalidate(wsdlUrl); // maybe a changed contract: read it again next time
-            if (err) reject(classifyCallError(err, phase, conn.timeoutMs, `WS ${name} ${op.name}`, mask));
-            // node-soap hands back the whole HTTP response when the body is not XML (JSON, plain text)
-            else if (!looksLikeXml(raw)) reject(new UnknownOutcome(mask(`WS ${name} ${op.name}: HTTP 200 with an unreadable answer: ${excerpt(raw ?? '')}`)));
-            else resolve({ answer: result, sent: mask(rawRequest ?? '') });
-          }, options);
+          method(
+            args,
+            (err, result, raw, _header, rawRequest) => {
+              if (err && isClientFault(err)) wsdlCache.invalidate(wsdlUrl); // maybe a changed contract: read it again next time
+              if (err) reject(classifyCallError(err, phase, conn.timeoutMs, `WS ${name} ${op.name}`, mask));
+              // node-soap hands back the whole HTTP response when the body is not XML (JSON, plain text)
+              else if (!looksLikeXml(raw)) reject(new UnknownOutcome(mask(`WS ${name} ${op.name}: HTTP 200 with an unreadable answer: ${excerpt(raw ?? '')}`)));
+              else resolve({ answer: result, sent: mask(rawRequest ?? '') });
+            },
+            options,
+          );
         });
       } catch (err) {
         if (err instanceof TransportError || err instanceof UnknownOutcome || err instanceof RecordError) throw err;

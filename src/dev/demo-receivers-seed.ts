@@ -34,9 +34,29 @@ export async function seedReceiverIntegrations(pool: Pool, names: ReceiverConnec
   ]);
   const integracoes: Array<[number, string, string, string, number, string | null, string, string | null, string]> = [
     // id, nome, link, consulta, conexao, indice_array_retorno, indice_valor_retorno, indice_erro_retorno, sql_update
-    [30, 'SET-API-CONTAS', 'POST /clientes', API_CONSULTA, API_CONEXAO_ID, null, 'id', 'status!=OK,mensagem', 'UPDATE contas SET id_erp = #id# WHERE id = #contaId#'],
+    [
+      30,
+      'SET-API-CONTAS',
+      'POST /clientes',
+      API_CONSULTA,
+      API_CONEXAO_ID,
+      null,
+      'id',
+      'status!=OK,mensagem',
+      'UPDATE contas SET id_erp = #id# WHERE id = #contaId#',
+    ],
     [31, 'SET-DB-CONTAS', 'erp_clientes', DB_CONSULTA, DB_CONEXAO_ID, null, 'codigo', null, 'UPDATE contas SET id_erp = #codigo# WHERE id = #contaId#'],
-    [32, 'SET-API-CONTAS-PUT', 'PUT /clientes/#id_erp#', `${API_CONSULTA.replace('SELECT ', 'SELECT c.id_erp, ')} AND c.id_erp IS NOT NULL`, API_CONEXAO_ID, null, 'id', 'status!=OK,mensagem', 'UPDATE contas SET atualizado_em = now() WHERE id = #contaId#'],
+    [
+      32,
+      'SET-API-CONTAS-PUT',
+      'PUT /clientes/#id_erp#',
+      `${API_CONSULTA.replace('SELECT ', 'SELECT c.id_erp, ')} AND c.id_erp IS NOT NULL`,
+      API_CONEXAO_ID,
+      null,
+      'id',
+      'status!=OK,mensagem',
+      'UPDATE contas SET atualizado_em = now() WHERE id = #contaId#',
+    ],
   ];
   for (const [id, nome, link, consulta, conexao, arrayKey, valueKeys, errorKeys, sqlUpdate] of integracoes) {
     await pool.query(

@@ -23,10 +23,43 @@ function formatCnpj(digits: string): string {
 const ACCOUNTS: Array<[string, string, string, string, string, string, string, string, string, string]> = [
   // nome, fantasia, cnpj base (12 digits), endereço, número, bairro, cidade, uf, cep, telefone
   ['Padaria Pão Dourado Ltda', 'Pão Dourado', '112223330001', 'Rua XV de Novembro', '1200', 'Centro', 'Blumenau', 'SC', '89010-001', '(47) 3322-1100'],
-  ['Comercial Açaí da Amazônia S.A.', 'Açaí Amazônia', '045678900001', 'Avenida Presidente Vargas', '455', 'Campina', 'Belém', 'PA', '66017-000', '(91) 3241-7788'],
-  ['Metalúrgica São João Indústria e Comércio Ltda', 'Metal São João', '073456120001', 'Rodovia BR-101, km 32', 's/n', 'Distrito Industrial', 'Joinville', 'SC', '89219-600', '(47) 3027-4500'],
+  [
+    'Comercial Açaí da Amazônia S.A.',
+    'Açaí Amazônia',
+    '045678900001',
+    'Avenida Presidente Vargas',
+    '455',
+    'Campina',
+    'Belém',
+    'PA',
+    '66017-000',
+    '(91) 3241-7788',
+  ],
+  [
+    'Metalúrgica São João Indústria e Comércio Ltda',
+    'Metal São João',
+    '073456120001',
+    'Rodovia BR-101, km 32',
+    's/n',
+    'Distrito Industrial',
+    'Joinville',
+    'SC',
+    '89219-600',
+    '(47) 3027-4500',
+  ],
   ['Farmácia Saúde & Vida Eireli', 'Saúde & Vida', '289341560001', 'Rua das Flores', '87', 'Batel', 'Curitiba', 'PR', '80420-120', '(41) 3015-2233'],
-  ['Transportadora Rápido Sul Ltda', 'Rápido Sul', '331245670001', 'Avenida Assis Brasil', '3940', 'Sarandi', 'Porto Alegre', 'RS', '91110-000', '(51) 3344-9090'],
+  [
+    'Transportadora Rápido Sul Ltda',
+    'Rápido Sul',
+    '331245670001',
+    'Avenida Assis Brasil',
+    '3940',
+    'Sarandi',
+    'Porto Alegre',
+    'RS',
+    '91110-000',
+    '(51) 3344-9090',
+  ],
 ];
 
 export async function seedDemoCrm(pool: Pool): Promise<void> {
@@ -91,7 +124,10 @@ export async function seedDemoCrm(pool: Pool): Promise<void> {
 
 async function seedAccounts(pool: Pool): Promise<void> {
   for (const [nome, fantasia, cnpj, endereco, numero, bairro, cidade, uf, cep, telefone] of ACCOUNTS) {
-    const email = `contato@${fantasia.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}.com.br`;
+    const email = `contato@${fantasia
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[^a-z]/g, '')}.com.br`;
     const inserted = await pool.query(
       `INSERT INTO contas (nome, fantasia, tipo_pessoa, cnpj, endereco, numero, bairro, cidade, uf, cep, telefone, email)
        VALUES ($1, $2, 'J', $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
@@ -120,17 +156,37 @@ const CONTACTS: Array<[number, string, string | null, string | null, string, str
 ];
 
 // conta, contato (1-based in CONTACTS) or null, número do cliente, emissão, entrega, condição, observação, itens
-const ORDERS: Array<[number, number | null, string, string, string | null, string | null, string | null, Array<[string, string, number, number, number | null]>]> = [
-  [1, 1, 'oc-2025/0042', '2025-03-05', '2025-03-20', '30/60/90', 'Entregar pela doca 2, no período da manhã; portaria exige agendamento prévio', [
-    ['far-tr-25', 'Farinha de trigo tipo 1, saco 25 kg', 40, 89.9, null],
-    ['fer-bio-500', 'Fermento biológico seco, 500 g', 12.5, 12.345, 5],
-    ['mar-fo-10', 'Forno turbo a gás, 10 esteiras', 1, 18350.2, 2.5],
-  ]],
+const ORDERS: Array<
+  [number, number | null, string, string, string | null, string | null, string | null, Array<[string, string, number, number, number | null]>]
+> = [
+  [
+    1,
+    1,
+    'oc-2025/0042',
+    '2025-03-05',
+    '2025-03-20',
+    '30/60/90',
+    'Entregar pela doca 2, no período da manhã; portaria exige agendamento prévio',
+    [
+      ['far-tr-25', 'Farinha de trigo tipo 1, saco 25 kg', 40, 89.9, null],
+      ['fer-bio-500', 'Fermento biológico seco, 500 g', 12.5, 12.345, 5],
+      ['mar-fo-10', 'Forno turbo a gás, 10 esteiras', 1, 18350.2, 2.5],
+    ],
+  ],
   [2, 3, 'PED-7781', '2025-02-14', null, 'À vista', null, [['pol-aca-10', 'Polpa de açaí, caixa 10 kg', 30, 149.5, null]]],
-  [3, 4, '4500012345', '2025-03-18', '2025-04-30', null, 'Material conforme desenho DS-1020 rev. C', [
-    ['cha-aco-3', 'Chapa de aço 1020, 3 mm', 850, 7.8, null],
-    ['ele-e6013', 'Eletrodo E6013 2,5 mm, caixa 5 kg', 20, 96.4, 10],
-  ]],
+  [
+    3,
+    4,
+    '4500012345',
+    '2025-03-18',
+    '2025-04-30',
+    null,
+    'Material conforme desenho DS-1020 rev. C',
+    [
+      ['cha-aco-3', 'Chapa de aço 1020, 3 mm', 850, 7.8, null],
+      ['ele-e6013', 'Eletrodo E6013 2,5 mm, caixa 5 kg', 20, 96.4, 10],
+    ],
+  ],
 ];
 
 async function seedContactsAndOrders(pool: Pool): Promise<void> {
@@ -220,7 +276,12 @@ type RegraSeed = [number, number, string, object | string | null];
 
 async function insertCampos(pool: Pool, campos: CampoSeed[]): Promise<void> {
   for (const [id, integracao, path, crm] of campos) {
-    await pool.query('INSERT INTO integrador.campos_integracao (id, integracao_id, campo_integracao, campo_crm) VALUES ($1, $2, $3, $4)', [id, integracao, path, JSON.stringify(crm)]);
+    await pool.query('INSERT INTO integrador.campos_integracao (id, integracao_id, campo_integracao, campo_crm) VALUES ($1, $2, $3, $4)', [
+      id,
+      integracao,
+      path,
+      JSON.stringify(crm),
+    ]);
   }
 }
 
@@ -250,18 +311,42 @@ export async function seedDemoChain(pool: Pool): Promise<void> {
      VALUES ($1, $2, 'SET', 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
   const consulta = (sql: string) => JSON.stringify({ consulta: sql });
   await pool.query(insert, [
-    21, 'SET-WS-CONTATOS', WS_LINK('sapiens_Synccom_senior_g5_co_ger_cad_contatos'), 'contatos',
-    consulta('SELECT ct.id, ct.conta_id, ct.nome, ct.cargo, ct.cpf, ct.ddd, ct.telefone, ct.email, ct.nascimento, ct.ativo FROM contatos AS ct WHERE ct.conta_id = #contaId# ORDER BY ct.id'),
-    3, 'GravarContatos', 'retornosContatos', 'seqCto', answer, 'UPDATE contatos SET id_erp = #seqCto# WHERE id = #id#', 19, 22, 'contaId',
+    21,
+    'SET-WS-CONTATOS',
+    WS_LINK('sapiens_Synccom_senior_g5_co_ger_cad_contatos'),
+    'contatos',
+    consulta(
+      'SELECT ct.id, ct.conta_id, ct.nome, ct.cargo, ct.cpf, ct.ddd, ct.telefone, ct.email, ct.nascimento, ct.ativo FROM contatos AS ct WHERE ct.conta_id = #contaId# ORDER BY ct.id',
+    ),
+    3,
+    'GravarContatos',
+    'retornosContatos',
+    'seqCto',
+    answer,
+    'UPDATE contatos SET id_erp = #seqCto# WHERE id = #id#',
+    19,
+    22,
+    'contaId',
   ]);
   await pool.query(insert, [
-    22, 'SET-WS-PEDIDOS', WS_LINK('sapiens_Synccom_senior_g5_co_mcm_ven_pedidos'), 'pedidos',
+    22,
+    'SET-WS-PEDIDOS',
+    WS_LINK('sapiens_Synccom_senior_g5_co_mcm_ven_pedidos'),
+    'pedidos',
     consulta(
       `SELECT p.id, p.conta_id, p.contato_id, p.numero_cliente, p.emitido_em, p.entrega_prevista, p.condicao_pagamento, p.observacao,
               (SELECT sum(round(i.quantidade * i.preco_unitario * (1 - coalesce(i.desconto, 0) / 100), 2)) FROM itens_pedido AS i WHERE i.pedido_id = p.id) AS total
          FROM pedidos AS p WHERE p.conta_id = #contaId# AND p.situacao = 'aberto' ORDER BY p.id`,
     ),
-    3, 'GravarPedidos', 'respostaPedido', 'numPed', answer, "UPDATE pedidos SET numero_erp = #numPed#, situacao = 'integrado' WHERE id = #id#", null, null, 'contaId',
+    3,
+    'GravarPedidos',
+    'respostaPedido',
+    'numPed',
+    answer,
+    "UPDATE pedidos SET numero_erp = #numPed#, situacao = 'integrado' WHERE id = #id#",
+    null,
+    null,
+    'contaId',
   ]);
   await pool.query(
     `INSERT INTO integrador.integracao (id, nome, tipo_servico, empresa_id, link, tabela, consulta)

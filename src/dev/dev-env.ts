@@ -55,7 +55,11 @@ export async function startDevEnvironment(opts: { dataDir?: string; apiPort?: nu
       startTemporalDevServer({ ui: true, port: await portOr(7233), uiPort: await portOr(8233), dbFile: join(dataDir, 'temporal.db') }),
       startG5Receiver({ user: DEMO_G5_USER, password: DEMO_G5_PASSWORD }),
     ]);
-    stops.push(() => pg.stop(), () => temporal.stop(), () => receiver.close());
+    stops.push(
+      () => pg.stop(),
+      () => temporal.stop(),
+      () => receiver.close(),
+    );
     const crmUrl = await pg.createDatabase('crm_demo');
 
     process.env.G5_PASSWORD ??= DEMO_G5_PASSWORD;
@@ -72,7 +76,13 @@ export async function startDevEnvironment(opts: { dataDir?: string; apiPort?: nu
               database: crmUrl,
               tokens: [{ sha256: createHash('sha256').update(DEMO_TOKEN).digest('hex') }],
               connections: {
-                g5: { type: 'WS', url: receiver.baseUrl, args: { user: DEMO_G5_USER, password: '${G5_PASSWORD}', encryption: 0 }, timeoutMs: 30000, concurrency: 4 },
+                g5: {
+                  type: 'WS',
+                  url: receiver.baseUrl,
+                  args: { user: DEMO_G5_USER, password: '${G5_PASSWORD}', encryption: 0 },
+                  timeoutMs: 30000,
+                  concurrency: 4,
+                },
               },
             },
           },

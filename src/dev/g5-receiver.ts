@@ -166,7 +166,12 @@ export async function startG5Receiver(opts: G5ReceiverOptions = {}): Promise<G5R
     }
     const failure = takeFailure();
     if (failure === 'html500') {
-      answer(res, 500, 'text/html', '<html><head><title>Erro</title></head><body><h1>HTTP Status 500 – Internal Server Error</h1><p>java.lang.NullPointerException at br.com.senior.Sapiens</p></body></html>');
+      answer(
+        res,
+        500,
+        'text/html',
+        '<html><head><title>Erro</title></head><body><h1>HTTP Status 500 – Internal Server Error</h1><p>java.lang.NullPointerException at br.com.senior.Sapiens</p></body></html>',
+      );
       return false;
     }
     if (failure === 'notXml') {
@@ -279,15 +284,22 @@ function saveOrder(p: Order, customers: Set<number>, contacts: Map<string, { cod
     const known = [...contacts.values()].some((x) => x.codCli === codCli && x.seqCto === Number(p.seqCto));
     if (!known) return { ...base, retorno: `Contato ${p.seqCto} não cadastrado para o cliente ${codCli}` };
   }
-  for (const [name, value] of [['datEmi', p.datEmi], ['datPrv', p.datPrv]] as const) {
+  for (const [name, value] of [
+    ['datEmi', p.datEmi],
+    ['datPrv', p.datPrv],
+  ] as const) {
     if (value !== undefined && value !== null && !DATE.test(String(value))) return { ...base, retorno: `${name} inválida: ${value} (use dd/MM/yyyy)` };
   }
   if (!p.datEmi) return { ...base, retorno: 'Data de emissão não informada' };
   const items = asArray(p.produto);
   if (items.length === 0) return { ...base, retorno: 'Pedido sem produtos' };
   for (const item of items) {
-    for (const [name, value] of [['qtdPed', item.qtdPed], ['preUni', item.preUni]] as const) {
-      if (!COMMA_DECIMAL.test(String(value ?? ''))) return { ...base, retorno: `Produto ${item.codPro}: ${name} inválido: ${value} (decimal com vírgula, como 350,20)` };
+    for (const [name, value] of [
+      ['qtdPed', item.qtdPed],
+      ['preUni', item.preUni],
+    ] as const) {
+      if (!COMMA_DECIMAL.test(String(value ?? '')))
+        return { ...base, retorno: `Produto ${item.codPro}: ${name} inválido: ${value} (decimal com vírgula, como 350,20)` };
     }
   }
   const key = `${codCli}/${p.ideExt}`;

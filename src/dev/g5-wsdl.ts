@@ -45,9 +45,7 @@ const returnFields = [
 ] as const;
 
 function elements(fields: ReadonlyArray<readonly [string, string]>): string {
-  return fields
-    .map(([name, type]) => `<xsd:element name="${name}" type="xsd:${type}" minOccurs="0" nillable="true"/>`)
-    .join('\n          ');
+  return fields.map(([name, type]) => `<xsd:element name="${name}" type="xsd:${type}" minOccurs="0" nillable="true"/>`).join('\n          ');
 }
 
 /** The WSDL text; `location` is the service address written into `soap:address`. */
@@ -60,7 +58,9 @@ export function g5Wsdl(location: string): string {
     location,
     types: [
       complexType('clientesGravarClientesInDadosGeraisClienteDefinicoesCliente', definitionFields),
-      complexType('clientesGravarClientesInDadosGeraisCliente', customerFields, [['definicoesCliente', 'clientesGravarClientesInDadosGeraisClienteDefinicoesCliente']]),
+      complexType('clientesGravarClientesInDadosGeraisCliente', customerFields, [
+        ['definicoesCliente', 'clientesGravarClientesInDadosGeraisClienteDefinicoesCliente'],
+      ]),
       complexType('clientesGravarClientesIn', [['sigInt', 'string']], [['dadosGeraisCliente', 'clientesGravarClientesInDadosGeraisCliente']]),
       complexType('clientesGravarClientesOutRetornosClientes', returnFields),
       complexType('clientesGravarClientesOut', answerFields, [['retornosClientes', 'clientesGravarClientesOutRetornosClientes']]),

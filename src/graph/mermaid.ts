@@ -23,12 +23,7 @@ export function componentsByIntegration(rows: ConfigRows): Record<number, number
  * ```
  * Throws what runGraph throws (the plan command shows the ConfigError's issues instead).
  */
-export function toMermaid(
-  rows: readonly IntegracaoRow[],
-  requestedId: number,
-  empresa: Requester,
-  components: Record<number, number[]> = {},
-): string {
+export function toMermaid(rows: readonly IntegracaoRow[], requestedId: number, empresa: Requester, components: Record<number, number[]> = {}): string {
   const { order, edges } = runGraph(rows, requestedId, empresa);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const lines = ['flowchart TD'];

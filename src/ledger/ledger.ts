@@ -153,7 +153,12 @@ export interface Failure {
  * Final `erro` or `incerto`, only from the version `seen` (e.g. `enviando` with this attempt's number);
  * false when another attempt changed the record first.
  */
-export async function markFailed(db: Queryable, seen: Pick<Seen, 'id' | 'status' | 'tentativas'>, status: 'erro' | 'incerto', failure: Failure): Promise<boolean> {
+export async function markFailed(
+  db: Queryable,
+  seen: Pick<Seen, 'id' | 'status' | 'tentativas'>,
+  status: 'erro' | 'incerto',
+  failure: Failure,
+): Promise<boolean> {
   const res = await db.query(
     `UPDATE integrador.envio SET status = $4, erro = $5, erro_tipo = $6, resposta = COALESCE($7, resposta),
             requisicao = COALESCE($8, requisicao), atualizado_em = now()
@@ -174,10 +179,7 @@ export async function markFailed(db: Queryable, seen: Pick<Seen, 'id' | 'status'
 
 /** Inside the write-back transaction: only an `enviado` record becomes `gravado`, so it happens once. */
 export async function markRecorded(tx: PoolClient, id: string): Promise<boolean> {
-  const res = await tx.query(
-    `UPDATE integrador.envio SET status = 'gravado', atualizado_em = now() WHERE id = $1 AND status = 'enviado'`,
-    [id],
-  );
+  const res = await tx.query(`UPDATE integrador.envio SET status = 'gravado', atualizado_em = now() WHERE id = $1 AND status = 'enviado'`, [id]);
   return res.rowCount === 1;
 }
 
@@ -190,7 +192,13 @@ export async function markManyRecorded(
   tx: PoolClient,
   records: Array<{ id: string; attempt: number; answer?: { resposta: unknown; valores: Record<string, unknown> } }>,
 ): Promise<Set<string>> {
-  const rows = records.map((r) => ({ id: r.id, tentativas: r.attempt, fresh: Boolean(r.answer), resposta: r.answer ? (r.answer.resposta ?? null) : null, valores: r.answer?.valores ?? null }));
+  const rows = records.map((r) => ({
+    id: r.id,
+    tentativas: r.attempt,
+    fresh: Boolean(r.answer),
+    resposta: r.answer ? (r.answer.resposta ?? null) : null,
+    valores: r.answer?.valores ?? null,
+  }));
   const res = await tx.query(
     `UPDATE integrador.envio e SET status = 'gravado',
             resposta = CASE WHEN s.fresh THEN s.resposta ELSE e.resposta END,

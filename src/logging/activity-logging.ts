@@ -13,13 +13,19 @@ interface ActivityArg {
   layers?: { builtins?: Record<string, unknown> };
 }
 
-const asNumber = (value: unknown): number | null => (typeof value === 'number' ? value : typeof value === 'string' && value !== '' && !Number.isNaN(Number(value)) ? Number(value) : null);
+const asNumber = (value: unknown): number | null =>
+  typeof value === 'number' ? value : typeof value === 'string' && value !== '' && !Number.isNaN(Number(value)) ? Number(value) : null;
 
 /** Base and company from an activity's input: loadPlan has the request, the others the base and built-ins. */
 export function scopeOfActivityInput(arg: unknown): LogScope & { integracao?: number | null; lote?: number } {
   const input = (arg ?? {}) as ActivityArg;
   if (input.request) {
-    return { base: input.request.base, empresaId: input.request.empresaId ?? null, empresaFilialId: input.request.empresaFilialId ?? null, integracao: input.request.integracaoId ?? null };
+    return {
+      base: input.request.base,
+      empresaId: input.request.empresaId ?? null,
+      empresaFilialId: input.request.empresaFilialId ?? null,
+      integracao: input.request.integracaoId ?? null,
+    };
   }
   const builtins = input.layers?.builtins ?? {};
   return {

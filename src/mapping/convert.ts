@@ -11,11 +11,7 @@ const FALSE_TEXT = new Set(['false', 'f', '0', 'n', 'nao', 'não', 'no', 'off', 
  * `value` converted to the field's tipo. Empty values (null, undefined, blank text) become null, except
  * that a `texto` keeps '' as ''. Without a tipo the value passes unchanged. Throws RecordError naming the field.
  */
-export function convertValue(
-  value: unknown,
-  field: Pick<FieldSpec, 'id' | 'tipo' | 'formato'>,
-  path: string,
-): unknown {
+export function convertValue(value: unknown, field: Pick<FieldSpec, 'id' | 'tipo' | 'formato'>, path: string): unknown {
   if (field.tipo === undefined) return value;
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' && value.trim() === '' && field.tipo !== 'texto') return null;

@@ -86,12 +86,6 @@ function partsOf(match: RegExpExecArray, [y, mo, d, h, mi, s, ms]: number[]): Da
 function checked(parts: DateParts): DateParts | undefined {
   const daysInMonth = new Date(Date.UTC(parts.year, parts.month, 0)).getUTCDate();
   const valid =
-    parts.month >= 1 &&
-    parts.month <= 12 &&
-    parts.day >= 1 &&
-    parts.day <= daysInMonth &&
-    parts.hour < 24 &&
-    parts.minute < 60 &&
-    parts.second < 60;
+    parts.month >= 1 && parts.month <= 12 && parts.day >= 1 && parts.day <= daysInMonth && parts.hour < 24 && parts.minute < 60 && parts.second < 60;
   return valid ? parts : undefined;
 }

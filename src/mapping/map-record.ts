@@ -28,14 +28,7 @@ export async function mapRecord(input: Mapping, row: CrmRow, scope: Scope, deps:
   return mapRow(input, input.fields, row, scope, deps, '');
 }
 
-async function mapRow(
-  input: Mapping,
-  fields: FieldSpec[],
-  row: CrmRow,
-  scope: Scope,
-  deps: MappingDeps,
-  prefix: string,
-): Promise<Record<string, unknown>> {
+async function mapRow(input: Mapping, fields: FieldSpec[], row: CrmRow, scope: Scope, deps: MappingDeps, prefix: string): Promise<Record<string, unknown>> {
   const request: Record<string, unknown> = {};
   const setBy = new Map<string, number>();
   const rowScope = scope.with({ row });
@@ -46,9 +39,7 @@ async function mapRow(
     const conditions = field.rules.filter((rule): rule is Condition => rule.tipo === 'CONDICAO');
     if (!conditions.every((rule) => conditionHolds(rule, row))) continue;
 
-    let value = field.lookup
-      ? await lookup(field, path, rowScope, deps)
-      : await sourceValue(input, field, path, row, rowScope, scope, deps);
+    let value = field.lookup ? await lookup(field, path, rowScope, deps) : await sourceValue(input, field, path, row, rowScope, scope, deps);
     for (const rule of field.rules) {
       if (rule.tipo !== 'CONDICAO') value = applyRule(value, rule as ValueRule);
     }
@@ -60,22 +51,16 @@ async function mapRow(
       throw fieldError(path, field.id, `is also set by campos_integracao id=${earlier}: their CONDICAO rules both held`);
     }
     if (hasPath(request, field.path) || !setPath(request, field.path, value)) {
-      throw new ConfigError([{ table: 'campos_integracao', row: field.id, column: 'campo_integracao', message: `"${field.path}" overlaps another field's path` }]);
+      throw new ConfigError([
+        { table: 'campos_integracao', row: field.id, column: 'campo_integracao', message: `"${field.path}" overlaps another field's path` },
+      ]);
     }
     setBy.set(field.path, field.id);
   }
   return request;
 }
 
-async function sourceValue(
-  input: Mapping,
-  field: FieldSpec,
-  path: string,
-  row: CrmRow,
-  rowScope: Scope,
-  scope: Scope,
-  deps: MappingDeps,
-): Promise<unknown> {
+async function sourceValue(input: Mapping, field: FieldSpec, path: string, row: CrmRow, rowScope: Scope, scope: Scope, deps: MappingDeps): Promise<unknown> {
   const where = { table: 'campos_integracao', row: field.id, column: 'campo_crm' };
   const source = field.source;
   switch (source.kind) {

@@ -23,8 +23,7 @@ export function conditionHolds(rule: Condition, row: Record<string, unknown>): b
     ]);
   }
   const actual = textOf(row[rule.campo]);
-  const equalsAny = (expected: unknown) =>
-    (Array.isArray(expected) ? expected : [expected]).some((item) => textOf(item) === actual);
+  const equalsAny = (expected: unknown) => (Array.isArray(expected) ? expected : [expected]).some((item) => textOf(item) === actual);
   return 'igual' in rule ? equalsAny(rule.igual) : !equalsAny(rule.diferente);
 }
 

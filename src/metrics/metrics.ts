@@ -19,8 +19,18 @@ export interface Metrics {
 export function createMetrics(registry: Registry = new Registry()): Metrics {
   return {
     registry,
-    runs: new Counter({ name: 'integrador_runs_total', help: 'SET runs finished, by outcome', labelNames: ['base', 'integracao', 'outcome'], registers: [registry] }),
-    records: new Counter({ name: 'integrador_records_total', help: 'records of finished SET runs, by final status', labelNames: ['base', 'integracao', 'status'], registers: [registry] }),
+    runs: new Counter({
+      name: 'integrador_runs_total',
+      help: 'SET runs finished, by outcome',
+      labelNames: ['base', 'integracao', 'outcome'],
+      registers: [registry],
+    }),
+    records: new Counter({
+      name: 'integrador_records_total',
+      help: 'records of finished SET runs, by final status',
+      labelNames: ['base', 'integracao', 'status'],
+      registers: [registry],
+    }),
     sendSeconds: new Histogram({
       name: 'integrador_send_duration_seconds',
       help: 'time of one receiver call, by connection',
@@ -28,7 +38,12 @@ export function createMetrics(registry: Registry = new Registry()): Metrics {
       buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),
-    httpRequests: new Counter({ name: 'integrador_http_requests_total', help: 'HTTP answers of the API, by route and status', labelNames: ['route', 'status'], registers: [registry] }),
+    httpRequests: new Counter({
+      name: 'integrador_http_requests_total',
+      help: 'HTTP answers of the API, by route and status',
+      labelNames: ['route', 'status'],
+      registers: [registry],
+    }),
   };
 }
 

@@ -1,9 +1,7 @@
 // Date patterns for campo_crm `"tipo": "data"` (`dd/MM/yyyy`, `yyyy-MM-dd'T'HH:mm:ss`). Pure.
 // The grammar lives here so the parser can reject a bad pattern once, before anything is sent.
 
-export type DateToken =
-  | { kind: 'field'; field: 'yyyy' | 'yy' | 'MM' | 'dd' | 'HH' | 'mm' | 'ss' | 'SSS' }
-  | { kind: 'literal'; text: string };
+export type DateToken = { kind: 'field'; field: 'yyyy' | 'yy' | 'MM' | 'dd' | 'HH' | 'mm' | 'ss' | 'SSS' } | { kind: 'literal'; text: string };
 
 const FIELDS = ['yyyy', 'yy', 'MM', 'dd', 'HH', 'mm', 'ss', 'SSS'] as const;
 const TOKEN = /yyyy|yy|MM|dd|HH|mm|ss|SSS|'[^']*'|[A-Za-z]+|[^A-Za-z']+|'/g;

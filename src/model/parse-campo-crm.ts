@@ -56,11 +56,7 @@ export function parseCampoCrm(row: CampoRow): Parsed<CampoCrmSpec> {
   }));
 }
 
-function parseSource(
-  key: (typeof SOURCES)[number],
-  value: unknown,
-  issue: (message: string) => void,
-): FieldSource | undefined {
+function parseSource(key: (typeof SOURCES)[number], value: unknown, issue: (message: string) => void): FieldSource | undefined {
   switch (key) {
     case 'campo':
       if (typeof value !== 'string' || value.trim() === '') return void issue('"campo" must be a column name');
@@ -88,11 +84,7 @@ function parseTipo(spec: Record<string, unknown>, issue: (message: string) => vo
   return undefined;
 }
 
-function parseFormato(
-  spec: Record<string, unknown>,
-  tipo: ValueType | undefined,
-  issue: (message: string) => void,
-): string | undefined {
+function parseFormato(spec: Record<string, unknown>, tipo: ValueType | undefined, issue: (message: string) => void): string | undefined {
   if (!hasOwn(spec, 'formato')) return undefined;
   const formato = spec.formato;
   if (typeof formato !== 'string' || formato.trim() === '') return void issue('"formato" must be a non-empty string');

@@ -47,21 +47,30 @@ function parseField(campo: CampoRow, rows: ConfigRows, issues: ConfigIssue[]): F
     const rule = parseRegra(regra);
     if (!rule.ok) issues.push(...rule.issues);
     else if (crm.ok && crm.value.source.kind === 'componente' && rule.value.tipo !== 'CONDICAO') {
-      issues.push(issueAt({ table: 'regras', row: regra.id, column: 'tipo' }, `${rule.value.tipo} does not apply to a "componente" field (only CONDICAO does)`));
+      issues.push(
+        issueAt({ table: 'regras', row: regra.id, column: 'tipo' }, `${rule.value.tipo} does not apply to a "componente" field (only CONDICAO does)`),
+      );
     } else rules.push(rule.value);
   }
 
   const dependencias = byId(rows.dependencias.filter((d) => d.campos_integracao_id === campo.id));
   let lookup: LookupSpec | undefined;
   if (dependencias.length > 1) {
-    issues.push(issueAt(campoCrmLocation(campo), `has ${dependencias.length} dependencias (ids ${dependencias.map((d) => d.id).join(', ')}); a field takes its value from at most one lookup`));
+    issues.push(
+      issueAt(
+        campoCrmLocation(campo),
+        `has ${dependencias.length} dependencias (ids ${dependencias.map((d) => d.id).join(', ')}); a field takes its value from at most one lookup`,
+      ),
+    );
   } else if (dependencias.length === 1) {
     const dependencia = dependencias[0]!;
     const sql = parseConsulta(dependencia.consulta, { table: 'dependencias', row: dependencia.id, column: 'consulta' });
     if (!sql.ok) issues.push(...sql.issues);
     else lookup = { id: dependencia.id, sql: sql.value, obrigatoria: dependencia.obrigatoria === true };
     if (crm.ok && crm.value.source.kind === 'componente') {
-      issues.push(issueAt({ table: 'dependencias', row: dependencia.id, column: 'campos_integracao_id' }, `a "componente" field cannot take its value from a lookup`));
+      issues.push(
+        issueAt({ table: 'dependencias', row: dependencia.id, column: 'campos_integracao_id' }, `a "componente" field cannot take its value from a lookup`),
+      );
     }
   }
 
@@ -111,10 +120,7 @@ function pathConflicts(fields: FieldSpec[]): ConfigIssue[] {
  * Every component reachable from `integracaoId`'s fields, transitively. A referenced integration must
  * exist and have link `componente`; components must not form a cycle.
  */
-export function parseComponents(
-  integracaoId: number,
-  rows: ConfigRows,
-): { components: Record<number, ComponentSpec>; issues: ConfigIssue[] } {
+export function parseComponents(integracaoId: number, rows: ConfigRows): { components: Record<number, ComponentSpec>; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
   const components: Record<number, ComponentSpec> = {};
   const integracoes = new Map(rows.integracoes.map((row) => [row.id, row]));

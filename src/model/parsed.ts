@@ -20,11 +20,7 @@ export function finish<T>(issues: ConfigIssue[], value: () => T): Parsed<T> {
 }
 
 /** JSON.parse that reports instead of throwing; `what` names the expected shape for the message. */
-export function parseJsonObject(
-  text: string | null | undefined,
-  where: IssueLocation,
-  what: string,
-): Parsed<Record<string, unknown>> {
+export function parseJsonObject(text: string | null | undefined, where: IssueLocation, what: string): Parsed<Record<string, unknown>> {
   if (text === null || text === undefined || text.trim() === '') {
     return { ok: false, issues: [issueAt(where, `is empty; expected ${what}`)] };
   }

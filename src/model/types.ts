@@ -63,10 +63,7 @@ export type ValueType = 'texto' | 'inteiro' | 'decimal' | 'data' | 'booleano';
 
 /** Where a field's value comes from (campo_crm). */
 export type FieldSource =
-  | { kind: 'campo'; column: string }
-  | { kind: 'valor'; value: unknown }
-  | { kind: 'texto'; template: string }
-  | { kind: 'componente'; integracaoId: number };
+  { kind: 'campo'; column: string } | { kind: 'valor'; value: unknown } | { kind: 'texto'; template: string } | { kind: 'componente'; integracaoId: number };
 
 export type RuleSpec =
   | { id: number; tipo: 'DE_PARA'; map: Record<string, unknown> }

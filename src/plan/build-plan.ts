@@ -68,7 +68,10 @@ function connectionOf(row: IntegracaoRow, rows: ConfigRows, base: BaseConfig, is
 
 /** A conexao_integracao row against the connection file: a known type, an entry of that name and type. */
 export function checkConexao(conexao: ConexaoRow, base: Pick<BaseConfig, 'connections'>): Parsed<SetStep['connection']> {
-  const fail = (column: string, message: string): Parsed<SetStep['connection']> => ({ ok: false, issues: [{ table: 'conexao_integracao', row: conexao.id, column, message }] });
+  const fail = (column: string, message: string): Parsed<SetStep['connection']> => ({
+    ok: false,
+    issues: [{ table: 'conexao_integracao', row: conexao.id, column, message }],
+  });
   const type = (conexao.tipo_conexao ?? '').trim().toUpperCase();
   if (type !== 'WS' && type !== 'DB' && type !== 'API') return fail('tipo_conexao', `unknown type ${conexao.tipo_conexao} (WS, DB or API)`);
   const fileEntry = Object.prototype.hasOwnProperty.call(base.connections, conexao.nome_conexao) ? base.connections[conexao.nome_conexao] : undefined;
@@ -118,7 +121,12 @@ function buildStep(row: IntegracaoRow, rows: ConfigRows, base: BaseConfig, known
  * brings (parameters and built-ins); what each integration captures is known to the ones after it.
  * Shared by buildPlan and the validator, so both report the same problems with the same messages.
  */
-export function buildSteps(rows: ConfigRows, order: readonly number[], base: BaseConfig, known: ReadonlySet<string>): { steps: SetStep[]; issues: ConfigIssue[] } {
+export function buildSteps(
+  rows: ConfigRows,
+  order: readonly number[],
+  base: BaseConfig,
+  known: ReadonlySet<string>,
+): { steps: SetStep[]; issues: ConfigIssue[] } {
   const byId = new Map(rows.integracoes.map((r) => [r.id, r]));
   const issues: ConfigIssue[] = [];
   const steps: SetStep[] = [];

@@ -55,10 +55,7 @@ export function sqlValue(value: unknown): unknown {
 }
 
 function issuesOf(compiled: Compiled, where: IssueLocation): ConfigIssue[] {
-  return [
-    ...compiled.unknown.map((name) => unknownVariable(name, where)),
-    ...compiled.problems.map((message) => ({ ...where, message })),
-  ];
+  return [...compiled.unknown.map((name) => unknownVariable(name, where)), ...compiled.problems.map((message) => ({ ...where, message }))];
 }
 
 function compile(sql: string, isKnown: (name: string) => boolean): Compiled {
@@ -97,9 +94,7 @@ function compile(sql: string, isKnown: (name: string) => boolean): Compiled {
           if (parts.length === 1) return placeholder((parts[0] as { name: string }).name);
           // ::text so `||` resolves to string concatenation whatever type the value has; parentheses so a
           // trailing cast ('#ano#-01-01'::date) applies to the whole concatenation.
-          const terms = parts.map((part) =>
-            typeof part === 'string' ? literal(part) : `${placeholder(part.name)}::text`,
-          );
+          const terms = parts.map((part) => (typeof part === 'string' ? literal(part) : `${placeholder(part.name)}::text`));
           return `(${terms.join(' || ')})`;
         }
       }
@@ -112,7 +107,7 @@ function compile(sql: string, isKnown: (name: string) => boolean): Compiled {
 function splitVariables(body: string, backslashEscapes: boolean): Array<string | { name: string }> {
   const parts: Array<string | { name: string }> = [];
   let text = '';
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     if (backslashEscapes && body[i] === '\\') {
       text += body.slice(i, i + 2);
       i += 2;

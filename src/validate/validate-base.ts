@@ -116,7 +116,12 @@ async function checkFields(
     const where = { table: 'campos_integracao', row: field.id, column: 'campo_crm' };
     for (const rule of field.rules) {
       if (rule.tipo === 'CONDICAO' && !columns.includes(rule.campo)) {
-        issues.push({ table: 'regras', row: rule.id, column: 'parametro', message: `CONDICAO tests column "${rule.campo}", which the CRM query does not return` });
+        issues.push({
+          table: 'regras',
+          row: rule.id,
+          column: 'parametro',
+          message: `CONDICAO tests column "${rule.campo}", which the CRM query does not return`,
+        });
       }
     }
     if (field.lookup) {

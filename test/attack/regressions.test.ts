@@ -79,16 +79,21 @@ describe('attack suite regressions (KD1-KD10)', { timeout: 15 * 60_000 }, () => 
     assert.notEqual(res.json().integrations?.[0]?.records?.[0]?.status, 'incerto', res.body);
   });
 
-  test('KD9 the answer of a run lists that run\'s records, not those of an earlier run with the same id', async () => {
+  test("KD9 the answer of a run lists that run's records, not those of an earlier run with the same id", async () => {
     await copyOf19(env.crm, 606);
     const first = await integrar(env, ask({ integracao_servico_id: 606, contaId: 5 }));
     assert.equal(first.statusCode, 200, first.body);
-    await env.crm.query(`UPDATE integrador.integracao SET consulta = $1 WHERE id = 606`, [JSON.stringify({ consulta: 'SELECT * FROM contas WHERE id = #contaId# AND coluna_errada = 1' })]);
+    await env.crm.query(`UPDATE integrador.integracao SET consulta = $1 WHERE id = 606`, [
+      JSON.stringify({ consulta: 'SELECT * FROM contas WHERE id = #contaId# AND coluna_errada = 1' }),
+    ]);
     const second = await integrar(env, ask({ integracao_servico_id: 606, contaId: 5 }));
     assert.equal(second.statusCode, 422, second.body);
     // refused before a workflow exists (the consulta is described against the CRM first), so no records at all
-    assert.deepEqual(second.json().integrations?.[0]?.records ?? [], [], 'the failed run shows the earlier run\'s gravado record');
-    assert.deepEqual(second.json().issues.map((i: { row: number; column: string }) => [i.row, i.column]), [[606, 'consulta']]);
+    assert.deepEqual(second.json().integrations?.[0]?.records ?? [], [], "the failed run shows the earlier run's gravado record");
+    assert.deepEqual(
+      second.json().issues.map((i: { row: number; column: string }) => [i.row, i.column]),
+      [[606, 'consulta']],
+    );
   });
 
   test('KD10 /execucoes with a wrong token is 401 whether or not the run exists (no existence oracle)', async () => {

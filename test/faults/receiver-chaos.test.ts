@@ -33,7 +33,10 @@ describe('fault: receiver drops connections and answers 503 at random', () => {
     assertExactlyOnce(facts, RECORDS);
     const uncertain = facts.filter((f) => f.status === 'incerto');
     assert.ok(uncertain.length > 0, 'some connections were dropped');
-    assert.ok(uncertain.every((f) => f.received === 1), 'a dropped connection happens after processing: received once, not resent');
+    assert.ok(
+      uncertain.every((f) => f.received === 1),
+      'a dropped connection happens after processing: received once, not resent',
+    );
     assert.equal(result.success, false);
     assert.equal(result.integrations[0]!.counts.incerto, uncertain.length);
   });

@@ -14,7 +14,17 @@ import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../../
 const TOKEN = 'tok-3n$<secret>';
 
 function connection(url: string, over: Partial<ApiConnection> = {}): ApiConnection {
-  return { type: 'API', url, headers: { 'X-Tenant': 'acme' }, auth: { bearer: TOKEN }, timeoutMs: 3000, maxAnswerBytes: 1024 * 1024, concurrency: 1, safeToResend: false, ...over };
+  return {
+    type: 'API',
+    url,
+    headers: { 'X-Tenant': 'acme' },
+    auth: { bearer: TOKEN },
+    timeoutMs: 3000,
+    maxAnswerBytes: 1024 * 1024,
+    concurrency: 1,
+    safeToResend: false,
+    ...over,
+  };
 }
 
 const customer = (over: Record<string, unknown> = {}) => ({ nome: 'ACME Indústria Ltda', documento: '11222333000181', idExterno: 42, ...over });
@@ -48,7 +58,10 @@ describe('API connector: answers', () => {
       await api.send({ link: 'POST /clientes', body: customer() });
       const { answer } = await api.send({ link: 'PUT /clientes/5001', body: { nome: 'ACME S.A.' } });
       assert.deepEqual(answer, { id: 5001, status: 'OK' });
-      assert.deepEqual(rest.received.map((r) => `${r.method} ${r.path}`), ['POST /clientes', 'PUT /clientes/5001']);
+      assert.deepEqual(
+        rest.received.map((r) => `${r.method} ${r.path}`),
+        ['POST /clientes', 'PUT /clientes/5001'],
+      );
     }));
 
   test('sends apiKey and basic auth as configured', async () => {
@@ -85,7 +98,10 @@ describe('API connector: answers', () => {
   test('a wrong token (401 with a JSON body) is a refusal, and the token never shows', () =>
     withRest(
       async ({ api }) => {
-        await assert.rejects(api.send({ link: '/clientes', body: customer() }), (err: unknown) => err instanceof RecordError && /HTTP 401: token inválido/.test(err.message));
+        await assert.rejects(
+          api.send({ link: '/clientes', body: customer() }),
+          (err: unknown) => err instanceof RecordError && /HTTP 401: token inválido/.test(err.message),
+        );
       },
       { auth: { bearer: 'wrong' } },
     ));
@@ -112,9 +128,15 @@ describe('API connector: failures', () => {
   test('a 503 or 429 with Retry-After is retryable with the delay; a 503 without it is final', () =>
     withRest(async ({ rest, api }) => {
       rest.setBehaviour({ failWith: 503, failTimes: 1, retryAfterSeconds: 2 });
-      await assert.rejects(api.send({ link: '/clientes', body: customer() }), (err: unknown) => err instanceof TransportError && err.retryable && err.retryAfterMs === 2000);
+      await assert.rejects(
+        api.send({ link: '/clientes', body: customer() }),
+        (err: unknown) => err instanceof TransportError && err.retryable && err.retryAfterMs === 2000,
+      );
       rest.setBehaviour({ failWith: 429, failTimes: 1, retryAfterSeconds: 1 });
-      await assert.rejects(api.send({ link: '/clientes', body: customer() }), (err: unknown) => err instanceof TransportError && err.retryable && err.retryAfterMs === 1000);
+      await assert.rejects(
+        api.send({ link: '/clientes', body: customer() }),
+        (err: unknown) => err instanceof TransportError && err.retryable && err.retryAfterMs === 1000,
+      );
       rest.setBehaviour({ failWith: 503, failTimes: 1, retryAfterSeconds: undefined });
       await assert.rejects(api.send({ link: '/clientes', body: customer() }), (err: unknown) => err instanceof TransportError && !err.retryable);
       assert.equal(rest.received.length, 0, 'none of them was processed');
@@ -123,7 +145,10 @@ describe('API connector: failures', () => {
   test('a 200 that is not JSON is an unknown outcome', () =>
     withRest(async ({ rest, api }) => {
       rest.setBehaviour({ failWith: 'notJson', failTimes: 1 });
-      await assert.rejects(api.send({ link: '/clientes', body: customer() }), (err: unknown) => err instanceof UnknownOutcome && /HTTP 200 with an unreadable answer: recebido/.test(err.message));
+      await assert.rejects(
+        api.send({ link: '/clientes', body: customer() }),
+        (err: unknown) => err instanceof UnknownOutcome && /HTTP 200 with an unreadable answer: recebido/.test(err.message),
+      );
     }));
 
   test('a connection dropped after processing is an unknown outcome', () =>
@@ -138,7 +163,10 @@ describe('API connector: failures', () => {
       async ({ rest, api }) => {
         rest.setBehaviour({ delayMs: 1000 });
         const started = Date.now();
-        await assert.rejects(api.send({ link: '/clientes', body: customer() }), (err: unknown) => err instanceof UnknownOutcome && /no answer within 150 ms/.test(err.message));
+        await assert.rejects(
+          api.send({ link: '/clientes', body: customer() }),
+          (err: unknown) => err instanceof UnknownOutcome && /no answer within 150 ms/.test(err.message),
+        );
         assert.ok(Date.now() - started < 900);
       },
       { timeoutMs: 150 },
@@ -148,7 +176,10 @@ describe('API connector: failures', () => {
     const port = await freePort();
     const api = createApiReceiver('rest', connection(`http://127.0.0.1:${port}`));
     try {
-      await assert.rejects(api.send({ link: '/clientes', body: customer() }), (err: unknown) => err instanceof TransportError && err.retryable && /ECONNREFUSED.*nothing was sent/.test(err.message));
+      await assert.rejects(
+        api.send({ link: '/clientes', body: customer() }),
+        (err: unknown) => err instanceof TransportError && err.retryable && /ECONNREFUSED.*nothing was sent/.test(err.message),
+      );
     } finally {
       await api.close?.();
     }
@@ -157,7 +188,10 @@ describe('API connector: failures', () => {
   test('an unknown host is retryable: nothing was sent', async () => {
     const api = createApiReceiver('rest', connection('http://receiver.invalid'));
     try {
-      await assert.rejects(api.send({ link: '/clientes', body: customer() }), (err: unknown) => err instanceof TransportError && err.retryable && /ENOTFOUND|EAI_AGAIN/.test(err.message));
+      await assert.rejects(
+        api.send({ link: '/clientes', body: customer() }),
+        (err: unknown) => err instanceof TransportError && err.retryable && /ENOTFOUND|EAI_AGAIN/.test(err.message),
+      );
     } finally {
       await api.close?.();
     }

@@ -24,7 +24,11 @@ interface Ran {
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'integrador.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'integrador.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -158,7 +162,9 @@ describe('integrador run, status and history export', () => {
       }
       env.receiver.setBehaviour({ delayMs: 2000 });
       const before = env.receiver.received.length;
-      const inFlight = fetch(`http://127.0.0.1:${port}/integrar?base_crm=demo&empresa_id=1&integracao_servico_id=19&contaId=4`, { headers: { TOKEN_CRM: TOKEN } });
+      const inFlight = fetch(`http://127.0.0.1:${port}/integrar?base_crm=demo&empresa_id=1&integracao_servico_id=19&contaId=4`, {
+        headers: { TOKEN_CRM: TOKEN },
+      });
       while (env.receiver.received.length === before) await new Promise((r) => setTimeout(r, 50));
       child.kill('SIGTERM');
       const res = await inFlight;

@@ -11,13 +11,28 @@ import { freePort } from '../../src/dev/free-port';
 import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../../src/errors';
 import { testServices } from './helpers/services';
 
-const customer = (over: Record<string, unknown> = {}) => ({ nome: 'ACME Indústria Ltda', documento: '11222333000181', cidade: 'Blumenau', uf: 'SC', id_externo: 42, ...over });
+const customer = (over: Record<string, unknown> = {}) => ({
+  nome: 'ACME Indústria Ltda',
+  documento: '11222333000181',
+  cidade: 'Blumenau',
+  uf: 'SC',
+  id_externo: 42,
+  ...over,
+});
 
 describe('DB connector', () => {
   let url: string;
   let erp: Pool;
   let db: Receiver;
-  const connection = (over: Partial<DbConnection> = {}): DbConnection => ({ type: 'DB', url, timeoutMs: 3000, maxAnswerBytes: 1024 * 1024, concurrency: 2, safeToResend: false, ...over });
+  const connection = (over: Partial<DbConnection> = {}): DbConnection => ({
+    type: 'DB',
+    url,
+    timeoutMs: 3000,
+    maxAnswerBytes: 1024 * 1024,
+    concurrency: 2,
+    safeToResend: false,
+    ...over,
+  });
   const rows = async () => (await erp.query('SELECT codigo, nome, documento, id_externo FROM erp_clientes ORDER BY codigo')).rows;
 
   before(async () => {
@@ -35,7 +50,10 @@ describe('DB connector', () => {
     const { answer, sent } = await db.send({ link: 'erp_clientes', body: customer(), returning: ['codigo'] });
     assert.deepEqual(answer, { codigo: 7001 });
     assert.deepEqual(await rows(), [{ codigo: 7001, nome: 'ACME Indústria Ltda', documento: '11222333000181', id_externo: 42 }]);
-    assert.match(sent!, /^INSERT INTO "erp_clientes" \("nome", "documento", "cidade", "uf", "id_externo"\) VALUES \(\$1, \$2, \$3, \$4, \$5\) RETURNING "codigo" AS "codigo"/);
+    assert.match(
+      sent!,
+      /^INSERT INTO "erp_clientes" \("nome", "documento", "cidade", "uf", "id_externo"\) VALUES \(\$1, \$2, \$3, \$4, \$5\) RETURNING "codigo" AS "codigo"/,
+    );
   });
 
   test('takes a value that looks like SQL as data', async () => {
@@ -50,11 +68,17 @@ describe('DB connector', () => {
       assert.match(err.message, /CNPJ\/CPF inválido: 11222333000182/);
       return true;
     });
-    await assert.rejects(db.send({ link: 'erp_clientes', body: customer(), returning: ['codigo'] }), (err: unknown) => err instanceof RecordError && /duplicate key.*\(documento\)=\(11222333000181\)/s.test(err.message));
+    await assert.rejects(
+      db.send({ link: 'erp_clientes', body: customer(), returning: ['codigo'] }),
+      (err: unknown) => err instanceof RecordError && /duplicate key.*\(documento\)=\(11222333000181\)/s.test(err.message),
+    );
   });
 
   test('a data error (value too long for the column) is a record error', async () => {
-    await assert.rejects(db.send({ link: 'erp_clientes', body: customer({ documento: '52998224725', uf: 'SCX' }), returning: ['codigo'] }), (err: unknown) => err instanceof RecordError && /too long/.test(err.message));
+    await assert.rejects(
+      db.send({ link: 'erp_clientes', body: customer({ documento: '52998224725', uf: 'SCX' }), returning: ['codigo'] }),
+      (err: unknown) => err instanceof RecordError && /too long/.test(err.message),
+    );
   });
 
   test('an unknown table or column is a config error naming integracao.link or the campo', async () => {
@@ -64,8 +88,14 @@ describe('DB connector', () => {
       assert.match(err.message, /erp_nada/);
       return true;
     });
-    await assert.rejects(db.send({ link: 'erp_clientes', body: customer({ telefone: '1' }), returning: [] }), (err: unknown) => err instanceof ConfigError && err.issues[0]!.column === 'campo_integracao telefone');
-    await assert.rejects(db.send({ link: 'erp_clientes', body: customer({ documento: '39053344705' }), returning: ['cod'] }), (err: unknown) => err instanceof ConfigError && err.issues[0]!.column === 'indice_valor_retorno');
+    await assert.rejects(
+      db.send({ link: 'erp_clientes', body: customer({ telefone: '1' }), returning: [] }),
+      (err: unknown) => err instanceof ConfigError && err.issues[0]!.column === 'campo_integracao telefone',
+    );
+    await assert.rejects(
+      db.send({ link: 'erp_clientes', body: customer({ documento: '39053344705' }), returning: ['cod'] }),
+      (err: unknown) => err instanceof ConfigError && err.issues[0]!.column === 'indice_valor_retorno',
+    );
   });
 
   test('a statement past timeoutMs is cancelled and rolled back: retryable, nothing written', async () => {
@@ -93,7 +123,9 @@ describe('DB connector', () => {
       const outcome = assert.rejects(sending, (err: unknown) => err instanceof UnknownOutcome && /connection lost/.test(err.message));
       // wait until the INSERT runs, then kill its session from the receiver side
       for (let i = 0; i < 50; i++) {
-        const killed = await erp.query("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'integrador' AND query LIKE 'INSERT INTO%' AND state = 'active'");
+        const killed = await erp.query(
+          "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'integrador' AND query LIKE 'INSERT INTO%' AND state = 'active'",
+        );
         if (killed.rowCount) break;
         await new Promise((r) => setTimeout(r, 50));
       }

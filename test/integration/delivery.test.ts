@@ -19,7 +19,13 @@ import { recordFacts } from '../faults/helpers/delivery-check';
 import { startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
 
 async function runBatch(env: SetEnv, range: { first: number; last: number }, options: SetRunOptions = {}) {
-  const request = { base: 'demo', empresaId: 1, empresaFilialId: null, integracaoId: BATCH_INTEGRATION, params: { de: String(range.first), ate: String(range.last) } };
+  const request = {
+    base: 'demo',
+    empresaId: 1,
+    empresaFilialId: null,
+    integracaoId: BATCH_INTEGRATION,
+    params: { de: String(range.first), ate: String(range.last) },
+  };
   const handle = await env.client.temporal.workflow.start(SET_RUN_WORKFLOW, {
     taskQueue: env.taskQueue,
     // the API finds a run by its id's base prefix (the ids clients build: set-<base>-<empresa>-<integracao>-…)
@@ -115,10 +121,17 @@ describe('delivery: a connection that is not safe to resend', () => {
       const { result } = await runBatch(env, range);
       assert.equal(result.success, true, result.message);
       const facts = await recordFacts(env.crm, env.receiver, result.execucaoId);
-      assert.deepEqual(facts.map((f) => [f.status, f.received, f.gravacoes]), [['gravado', 1, 1], ['gravado', 1, 1], ['gravado', 1, 1]]);
+      assert.deepEqual(
+        facts.map((f) => [f.status, f.received, f.gravacoes]),
+        [
+          ['gravado', 1, 1],
+          ['gravado', 1, 1],
+          ['gravado', 1, 1],
+        ],
+      );
       const attempts = await env.crm.query('SELECT max(tentativas)::int AS n FROM integrador.envio WHERE execucao_id = $1', [result.execucaoId]);
       assert.equal(attempts.rows[0].n, 1, 'no record was claimed for sending twice');
-      const failed = await env.crm.query("SELECT last_value FROM falha_gravacao_seq");
+      const failed = await env.crm.query('SELECT last_value FROM falha_gravacao_seq');
       assert.ok(Number(failed.rows[0].last_value) >= 2, 'the injected failure happened');
     } finally {
       await restore();
@@ -135,7 +148,10 @@ describe('delivery: a connection that is not safe to resend', () => {
       assert.equal(result.integrations[0]!.counts.gravado, 2);
       const facts = await recordFacts(env.crm, env.receiver, result.execucaoId);
       const uncertain = facts.filter((f) => f.status === 'incerto');
-      assert.deepEqual(uncertain.map((f) => f.id), [range.first + 1]);
+      assert.deepEqual(
+        uncertain.map((f) => f.id),
+        [range.first + 1],
+      );
       assert.equal(uncertain[0]!.received, 1, 'the receiver got it once, and it was not resent');
       assert.equal(uncertain[0]!.gravacoes, 0);
       for (const f of facts.filter((f) => f.status === 'gravado')) assert.deepEqual([f.received, f.gravacoes], [1, 1]);
@@ -159,7 +175,10 @@ describe('delivery: a connection that is not safe to resend', () => {
     assert.equal(loseNextResult, false, 'the injected failure happened');
     assert.equal(result.success, true, result.message);
     const facts = await recordFacts(env.crm, env.receiver, result.execucaoId);
-    assert.deepEqual(facts.map((f) => [f.status, f.received, f.gravacoes]), Array(4).fill(['gravado', 1, 1]));
+    assert.deepEqual(
+      facts.map((f) => [f.status, f.received, f.gravacoes]),
+      Array(4).fill(['gravado', 1, 1]),
+    );
   });
 
   test('a receiver that keeps answering 503 with Retry-After: the record goes back to pendente and the next attempt sends it once', async () => {
@@ -170,7 +189,10 @@ describe('delivery: a connection that is not safe to resend', () => {
       const { result } = await runBatch(env, range);
       assert.equal(result.success, true, result.message);
       const facts = await recordFacts(env.crm, env.receiver, result.execucaoId);
-      assert.deepEqual(facts.map((f) => [f.status, f.received, f.gravacoes]), [['gravado', 1, 1]]);
+      assert.deepEqual(
+        facts.map((f) => [f.status, f.received, f.gravacoes]),
+        [['gravado', 1, 1]],
+      );
       const attempts = await env.crm.query('SELECT tentativas FROM integrador.envio WHERE execucao_id = $1', [result.execucaoId]);
       assert.equal(attempts.rows[0].tentativas, 2, 'claimed by two activity attempts, processed by the receiver once');
     } finally {
@@ -187,9 +209,15 @@ describe('delivery: a connection that is not safe to resend', () => {
     // workflowInfo().firstExecutionRunId is the same in every execution of the chain
     assert.equal(result.execucaoId, firstRunId);
     const ids = await env.crm.query('SELECT DISTINCT execucao_id FROM integrador.envio WHERE workflow_id = $1', [handle.workflowId]);
-    assert.deepEqual(ids.rows.map((r) => r.execucao_id), [firstRunId]);
+    assert.deepEqual(
+      ids.rows.map((r) => r.execucao_id),
+      [firstRunId],
+    );
     const facts = await recordFacts(env.crm, env.receiver, firstRunId);
-    assert.deepEqual(facts.map((f) => [f.status, f.received, f.gravacoes]), Array(9).fill(['gravado', 1, 1]));
+    assert.deepEqual(
+      facts.map((f) => [f.status, f.received, f.gravacoes]),
+      Array(9).fill(['gravado', 1, 1]),
+    );
 
     // chunkSize 2 → 5 chunks; 2 per execution → 3 executions, each ending in continue-as-new but the last
     const runIds: string[] = [];
@@ -223,10 +251,19 @@ describe('delivery: a connection that is safe to resend', () => {
       const { result } = await runBatch(env, accounts);
       assert.equal(result.success, true, result.message);
       const facts = await recordFacts(env.crm, env.receiver, result.execucaoId);
-      assert.deepEqual(facts.map((f) => f.status), ['gravado', 'gravado', 'gravado']);
-      assert.deepEqual(facts.map((f) => f.gravacoes), [1, 1, 1]);
+      assert.deepEqual(
+        facts.map((f) => f.status),
+        ['gravado', 'gravado', 'gravado'],
+      );
+      assert.deepEqual(
+        facts.map((f) => f.gravacoes),
+        [1, 1, 1],
+      );
       // the receiver is idempotent (same CNPJ, same code): the record with the lost answer got it twice
-      assert.deepEqual(facts.map((f) => f.received), [2, 1, 1]);
+      assert.deepEqual(
+        facts.map((f) => f.received),
+        [2, 1, 1],
+      );
     } finally {
       await restore();
     }

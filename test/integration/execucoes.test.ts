@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { integrar, startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
 
-const ask = (contaId: number, extra: Record<string, string | number> = {}) => ({ base_crm: 'demo', empresa_id: 1, integracao_servico_id: 19, contaId, ...extra });
+const ask = (contaId: number, extra: Record<string, string | number> = {}) => ({
+  base_crm: 'demo',
+  empresa_id: 1,
+  integracao_servico_id: 19,
+  contaId,
+  ...extra,
+});
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

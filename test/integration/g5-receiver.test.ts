@@ -62,7 +62,10 @@ describe('G5 receiver: GravarClientes', () => {
       assert.equal(first.result.erroExecucao, null);
       assert.deepEqual(
         items(first).map((i) => [i.codCli, i.retorno]),
-        [['1001', 'OK'], ['1002', 'OK']],
+        [
+          ['1001', 'OK'],
+          ['1002', 'OK'],
+        ],
       );
       const [again] = await gravar(request({ nomCli: 'ACME S/A', cgcCpf: '11222333000181', ideExt: 3 }));
       assert.equal(items(again)[0].codCli, '1001');
@@ -101,7 +104,13 @@ describe('G5 receiver: GravarClientes', () => {
       assert.equal(g5.received.length, 2);
       const args = g5.received[0].args as { parameters: { dadosGeraisCliente: { definicoesCliente: unknown } } };
       assert.deepEqual(args.parameters.dadosGeraisCliente.definicoesCliente, { codEmp: '1', codFil: '2' });
-      assert.deepEqual([...g5.countsByIdeExt()], [['7', 2], ['8', 1]]);
+      assert.deepEqual(
+        [...g5.countsByIdeExt()],
+        [
+          ['7', 2],
+          ['8', 1],
+        ],
+      );
     }));
 });
 

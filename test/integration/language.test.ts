@@ -46,8 +46,18 @@ describe('configuration language: account → contact → order', () => {
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
     assert.equal(body.success, true, body.message);
-    assert.deepEqual(body.integrations.map((i: any) => [i.id, i.status]), [[19, 'ok'], [21, 'ok'], [22, 'ok']]);
-    assert.deepEqual(env.receiver.received.slice(from).map((r) => r.operation), ['GravarClientes', 'GravarContatos', 'GravarContatos', 'GravarPedidos']);
+    assert.deepEqual(
+      body.integrations.map((i: any) => [i.id, i.status]),
+      [
+        [19, 'ok'],
+        [21, 'ok'],
+        [22, 'ok'],
+      ],
+    );
+    assert.deepEqual(
+      env.receiver.received.slice(from).map((r) => r.operation),
+      ['GravarClientes', 'GravarContatos', 'GravarContatos', 'GravarPedidos'],
+    );
 
     // 19: the account, CNPJ chosen by CONDICAO (tipo_pessoa J), digits only, with its component
     const [customer] = list(sent(env, 'GravarClientes', from)[0].dadosGeraisCliente) as any[];
@@ -59,9 +69,18 @@ describe('configuration language: account → contact → order', () => {
 
     // 21: #codCli# captured from 19's answer; MAIUSCULAS, DE_PARA then PADRAO, SOMENTE_DIGITOS, texto, data, booleano
     const contacts = sent(env, 'GravarContatos', from).map((p) => list(p.contato)[0] as any);
-    assert.deepEqual(contacts.map((c) => Number(c.codCli)), [codCli, codCli]);
-    assert.deepEqual(contacts.map((c) => c.nomCto), ['ANA PAULA FERREIRA', 'JOSÉ CARLOS SCHMITT']);
-    assert.deepEqual(contacts.map((c) => c.carCto), ['COM', 'FIN']);
+    assert.deepEqual(
+      contacts.map((c) => Number(c.codCli)),
+      [codCli, codCli],
+    );
+    assert.deepEqual(
+      contacts.map((c) => c.nomCto),
+      ['ANA PAULA FERREIRA', 'JOSÉ CARLOS SCHMITT'],
+    );
+    assert.deepEqual(
+      contacts.map((c) => c.carCto),
+      ['COM', 'FIN'],
+    );
     assert.equal(contacts[0].cpfCto, '11144477735');
     assert.equal(contacts[0].fonCto, '(47) 3322-1101');
     assert.equal(contacts[0].datNas, '12/04/1985');
@@ -69,7 +88,10 @@ describe('configuration language: account → contact → order', () => {
     const seqCtos = body.integrations[1].records.map((r: any) => Number(r.values.seqCto));
     assert.deepEqual(seqCtos, [1, 2]);
     const written = await env.crm.query('SELECT id_erp FROM contatos WHERE conta_id = 1 ORDER BY id');
-    assert.deepEqual(written.rows.map((r) => r.id_erp), [1, 2]);
+    assert.deepEqual(
+      written.rows.map((r) => r.id_erp),
+      [1, 2],
+    );
 
     // 22: codCli and seqCto looked up in the CRM (19 and 21 wrote them back); comma decimals, dates, items
     const [order] = list(sent(env, 'GravarPedidos', from)[0].pedido) as any[];
@@ -101,17 +123,30 @@ describe('configuration language: account → contact → order', () => {
     const res = await integrar(env, ask(21, await accountId(env, 'Maria Aparecida dos Santos')));
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
-    assert.deepEqual(body.integrations.map((i: any) => [i.id, i.status]), [[19, 'ok'], [21, 'vazio'], [22, 'vazio']]);
+    assert.deepEqual(
+      body.integrations.map((i: any) => [i.id, i.status]),
+      [
+        [19, 'ok'],
+        [21, 'vazio'],
+        [22, 'vazio'],
+      ],
+    );
     assert.match(body.integrations[1].message, /nothing to send/);
     const [customer] = list(sent(env, 'GravarClientes', from)[0].dadosGeraisCliente) as any[];
     assert.equal(customer.tipCli, 'F');
     assert.equal(String(customer.cgcCpf), '52998224725');
-    assert.deepEqual(env.receiver.received.slice(from).map((r) => r.operation), ['GravarClientes']);
+    assert.deepEqual(
+      env.receiver.received.slice(from).map((r) => r.operation),
+      ['GravarClientes'],
+    );
   });
 
   test('a contact the ERP refuses stops the order, and the answer names the failed integration', async () => {
     const conta = 4;
-    await env.crm.query(`INSERT INTO contatos (conta_id, nome, cargo, cpf, ddd, telefone) VALUES ($1, 'Pedro Henrique Lima', 'Vendas', '123.456.789-00', '41', '3015-2240')`, [conta]);
+    await env.crm.query(
+      `INSERT INTO contatos (conta_id, nome, cargo, cpf, ddd, telefone) VALUES ($1, 'Pedro Henrique Lima', 'Vendas', '123.456.789-00', '41', '3015-2240')`,
+      [conta],
+    );
     await env.crm.query(`INSERT INTO pedidos (conta_id, numero_cliente, emitido_em) VALUES ($1, 'SV-1', '2025-03-10')`, [conta]);
     const pedidoId = (await env.crm.query('SELECT id FROM pedidos WHERE conta_id = $1', [conta])).rows[0].id;
     await env.crm.query(`INSERT INTO itens_pedido (pedido_id, codigo_produto, quantidade, preco_unitario) VALUES ($1, 'ALC-70', 24, 9.9)`, [pedidoId]);
@@ -123,7 +158,14 @@ describe('configuration language: account → contact → order', () => {
     assert.equal(body.success, false);
     assert.match(body.message, /integracao 21 \(SET-WS-CONTATOS\) failed/);
     assert.match(body.message, /CPF do contato inválido/);
-    assert.deepEqual(body.integrations.map((i: any) => [i.id, i.status]), [[19, 'ok'], [21, 'erro'], [22, 'nao_executada']]);
+    assert.deepEqual(
+      body.integrations.map((i: any) => [i.id, i.status]),
+      [
+        [19, 'ok'],
+        [21, 'erro'],
+        [22, 'nao_executada'],
+      ],
+    );
     assert.match(body.integrations[2].message, /integracao 21 failed/);
     assert.deepEqual(sent(env, 'GravarPedidos', from), []);
     const pedido = await env.crm.query('SELECT numero_erp, situacao FROM pedidos WHERE id = $1', [pedidoId]);

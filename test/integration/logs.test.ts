@@ -96,7 +96,11 @@ describe('access and error logs', () => {
     assert.equal(warn.level, 40);
     assert.equal(warn.parameter, 'TOKEN_CRM');
 
-    const res = await app.inject({ method: 'GET', url: `/integrar?base_crm=${encodeURIComponent('../../evil')}&empresa_id=1&integracao_servico_id=19`, headers: { TOKEN_CRM: TOKEN } });
+    const res = await app.inject({
+      method: 'GET',
+      url: `/integrar?base_crm=${encodeURIComponent('../../evil')}&empresa_id=1&integracao_servico_id=19`,
+      headers: { TOKEN_CRM: TOKEN },
+    });
     assert.equal(res.statusCode, 404);
     assert.ok(lines(join(dir, 'geral', 'access.log')).some((l) => l.status === 404 && l.base === '../../evil'));
     assert.ok(!existsSync(join(dir, '..', 'evil')));
@@ -104,7 +108,9 @@ describe('access and error logs', () => {
   });
 
   test('secrets are masked in every line, whatever field carries them', async () => {
-    apiLogs.error({ base: 'demo', empresaId: 1 }).error({ err: new Error(`login refused for password ${G5_PASSWORD}`), headers: { token_crm: TOKEN }, token: TOKEN }, `call with ${G5_PASSWORD}`);
+    apiLogs
+      .error({ base: 'demo', empresaId: 1 })
+      .error({ err: new Error(`login refused for password ${G5_PASSWORD}`), headers: { token_crm: TOKEN }, token: TOKEN }, `call with ${G5_PASSWORD}`);
     const line = errors().at(-1)!;
     assert.equal(line.msg, 'call with ***');
     assert.match(line.err.message, /password \*\*\*/);

@@ -57,7 +57,13 @@ async function tcpProxy(targetPort: () => number) {
   };
 }
 
-const ask = (integracao: number, contaId: number, extra: Record<string, string | number> = {}) => ({ base_crm: 'demo', empresa_id: 1, integracao_servico_id: integracao, contaId, ...extra });
+const ask = (integracao: number, contaId: number, extra: Record<string, string | number> = {}) => ({
+  base_crm: 'demo',
+  empresa_id: 1,
+  integracao_servico_id: integracao,
+  contaId,
+  ...extra,
+});
 
 async function until(what: string, check: () => boolean | Promise<boolean>, ms = 15_000) {
   const end = Date.now() + ms;
@@ -90,14 +96,22 @@ describe('the account integration on WS, API and DB receivers', () => {
       tcpProxy(() => erpPort),
     ]);
     proxies.push(g5Proxy, restProxy, dbProxy);
-    const viaProxy = (url: string, port: number) => Object.assign(new URL(url), { port: String(port) }).toString().replace(/\/$/, '');
+    const viaProxy = (url: string, port: number) =>
+      Object.assign(new URL(url), { port: String(port) })
+        .toString()
+        .replace(/\/$/, '');
     const apiConn = (url: string) => ({ type: 'API', url, auth: { bearer: '${TEST_REST_TOKEN}' }, timeoutMs: TIMEOUT_MS });
     const dbConn = (url: string) => ({ type: 'DB', url, timeoutMs: TIMEOUT_MS, ratePerSecond: 2 });
     env = await startSetEnv({
       connection: { timeoutMs: TIMEOUT_MS },
       env: { TEST_REST_TOKEN: REST_TOKEN },
       connections: {
-        g5_proxy: { type: 'WS', url: `http://127.0.0.1:${g5Proxy.port}`, args: { user: 'integrador', password: '${TEST_G5_PASSWORD}', encryption: 0 }, timeoutMs: TIMEOUT_MS },
+        g5_proxy: {
+          type: 'WS',
+          url: `http://127.0.0.1:${g5Proxy.port}`,
+          args: { user: 'integrador', password: '${TEST_G5_PASSWORD}', encryption: 0 },
+          timeoutMs: TIMEOUT_MS,
+        },
         rest: apiConn(rest.baseUrl),
         rest_proxy: apiConn(`http://127.0.0.1:${restProxy.port}`),
         erp_db: dbConn(erpUrl),
@@ -113,22 +127,38 @@ describe('the account integration on WS, API and DB receivers', () => {
           extraAccounts.push(rows[0].id);
         }
       },
-      receivers: (config) => createReceiverRegistry(config, {}, { onSend: (e) => events.push({ ...e, at: Date.now() }), retryAfter: { maxWaitMs: 5000, maxWaits: 1 } }),
+      receivers: (config) =>
+        createReceiverRegistry(config, {}, { onSend: (e) => events.push({ ...e, at: Date.now() }), retryAfter: { maxWaitMs: 5000, maxWaits: 1 } }),
     });
     const g5 = env.receiver;
     kinds = [
       {
-        label: 'WS', integracao: 19, conexaoId: 3, connection: 'g5', proxyConnection: 'g5_proxy', valueKey: 'codCli',
+        label: 'WS',
+        integracao: 19,
+        conexaoId: 3,
+        connection: 'g5',
+        proxyConnection: 'g5_proxy',
+        valueKey: 'codCli',
         processed: async (id) => g5.countsByIdeExt().get(String(id)) ?? 0,
         slowDown: async (on) => g5.setBehaviour({ delayMs: on ? 2 * TIMEOUT_MS : 0 }),
       },
       {
-        label: 'API', integracao: 30, conexaoId: API_CONEXAO_ID, connection: 'rest', proxyConnection: 'rest_proxy', valueKey: 'id',
+        label: 'API',
+        integracao: 30,
+        conexaoId: API_CONEXAO_ID,
+        connection: 'rest',
+        proxyConnection: 'rest_proxy',
+        valueKey: 'id',
         processed: async (id) => rest.countsByExternalId().get(String(id)) ?? 0,
         slowDown: async (on) => rest.setBehaviour({ delayMs: on ? 2 * TIMEOUT_MS : 0 }),
       },
       {
-        label: 'DB', integracao: 31, conexaoId: DB_CONEXAO_ID, connection: 'erp_db', proxyConnection: 'erp_db_proxy', valueKey: 'codigo',
+        label: 'DB',
+        integracao: 31,
+        conexaoId: DB_CONEXAO_ID,
+        connection: 'erp_db',
+        proxyConnection: 'erp_db_proxy',
+        valueKey: 'codigo',
         processed: async (id) => (await erp.query('SELECT count(*)::int AS n FROM erp_clientes WHERE id_externo = $1', [id])).rows[0].n,
         slowDown: async (on) => void (await erp.query('UPDATE erp_controle SET atraso_ms = $1', [on ? 2 * TIMEOUT_MS : 0])),
       },
@@ -284,8 +314,12 @@ describe('the account integration on WS, API and DB receivers', () => {
       assert.match(body.message, /HTTP 503, retry after 1000 ms/);
       assert.equal(await kind('API').processed(5), 0);
       assert.equal(await idErp(5), null);
-      const ledger = await env.crm.query("SELECT status FROM integrador.envio WHERE workflow_id = $1", [body.workflowId]);
-      assert.deepEqual(ledger.rows.map((r) => r.status), ['pendente'], 'not processed: never erro nor incerto');
+      const ledger = await env.crm.query('SELECT status FROM integrador.envio WHERE workflow_id = $1', [body.workflowId]);
+      assert.deepEqual(
+        ledger.rows.map((r) => r.status),
+        ['pendente'],
+        'not processed: never erro nor incerto',
+      );
     } finally {
       rest.setBehaviour({ failWith: undefined });
     }

@@ -151,7 +151,10 @@ describe('bindSql on PostgreSQL', () => {
       const result = await run("UPDATE contas SET id_erp = '#codCli#' WHERE id = #contaId#", { codCli: attack, contaId: 3 });
       assert.equal(result.rowCount, 1);
       const { rows } = await client.query('SELECT id, id_erp FROM contas ORDER BY id');
-      assert.deepEqual(rows.map((row) => row.id), [1, 2, 3, 4]);
+      assert.deepEqual(
+        rows.map((row) => row.id),
+        [1, 2, 3, 4],
+      );
       assert.equal(rows[2].id_erp, attack);
       // Put it back: the rest of the suite compares checksums.
       await client.query('UPDATE contas SET id_erp = NULL WHERE id = 3');

@@ -56,7 +56,12 @@ async function integracao(pool: Pool, id: number, overrides: Record<string, unkn
 
 async function campo(pool: Pool, id: number, integracaoId: number, path: string, campoCrm: object | string) {
   const text = typeof campoCrm === 'string' ? campoCrm : JSON.stringify(campoCrm);
-  await pool.query('INSERT INTO integrador.campos_integracao (id, integracao_id, campo_integracao, campo_crm) VALUES ($1, $2, $3, $4)', [id, integracaoId, path, text]);
+  await pool.query('INSERT INTO integrador.campos_integracao (id, integracao_id, campo_integracao, campo_crm) VALUES ($1, $2, $3, $4)', [
+    id,
+    integracaoId,
+    path,
+    text,
+  ]);
 }
 
 /** One broken row per kind of mistake, each in an integration that is otherwise fine. */
@@ -70,7 +75,9 @@ async function seedBroken(pool: Pool) {
   await campo(pool, 90204, 902, 'parameters.c.definicoesCliente', { componente: 998 });
   await campo(pool, 90205, 902, 'parameters.c.cgcCpf', { campo: 'cnpj' });
   await campo(pool, 90206, 902, 'parameters.c.endCli', { campo: 'nome' });
-  await pool.query(`INSERT INTO integrador.regras (id, campos_integracao_id, tipo, parametro) VALUES (9001, 90205, 'CONDICAO', '{"campo": "tipo_pesoa", "igual": "J"}'), (9002, 90206, 'TRUNCAR', 'quarenta')`);
+  await pool.query(
+    `INSERT INTO integrador.regras (id, campos_integracao_id, tipo, parametro) VALUES (9001, 90205, 'CONDICAO', '{"campo": "tipo_pesoa", "igual": "J"}'), (9002, 90206, 'TRUNCAR', 'quarenta')`,
+  );
   await integracao(pool, 903, { conexao_integracao_id: 7 });
   await integracao(pool, 904, { conexao_integracao_id: 8 });
   await integracao(pool, 905, { dependente: 906 });
@@ -121,7 +128,8 @@ function find(issues: ConfigIssue[], [table, row, column, message]: Expected): C
 
 /** Everything a validation could change if it ran anything for real. */
 async function snapshot(pool: Pool) {
-  const digest = async (table: string) => (await pool.query(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS d FROM ${table} AS t`)).rows[0].d;
+  const digest = async (table: string) =>
+    (await pool.query(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS d FROM ${table} AS t`)).rows[0].d;
   return {
     contas: await digest('contas'),
     contatos: await digest('contatos'),
@@ -157,7 +165,8 @@ describe('integrador validate', () => {
     dir = mkdtempSync(join(tmpdir(), 'integrador-validate-'));
     configPath = join(dir, 'integrador.yaml');
     const token = createHash('sha256').update('validate-token').digest('hex');
-    const base = (url: string) => `    database: ${url}\n    tokens:\n      - sha256: ${token}\n    connections:\n      g5:\n        type: WS\n        url: http://127.0.0.1:9\n        args: { user: integrador, password: "\${VALIDATE_G5_PASSWORD}", encryption: 0 }\n`;
+    const base = (url: string) =>
+      `    database: ${url}\n    tokens:\n      - sha256: ${token}\n    connections:\n      g5:\n        type: WS\n        url: http://127.0.0.1:9\n        args: { user: integrador, password: "\${VALIDATE_G5_PASSWORD}", encryption: 0 }\n`;
     const yaml = `# written by validate.test.ts\nbases:\n  demo:\n${base(clean.url)}  quebrada:\n${base(broken.url)}`;
     writeFileSync(configPath, yaml);
     process.env.VALIDATE_G5_PASSWORD = 'segredo';
@@ -180,9 +189,15 @@ describe('integrador validate', () => {
     const report = await validateDatabase(bases.quebrada!);
     const lines = report.issues.map(formatIssue);
     const missing = EXPECTED.filter((expected) => !find(report.issues, expected));
-    assert.deepEqual(missing.map(([t, r, c, m]) => `${t} id=${r} ${c}: ${m}`), [], `reported:\n${lines.join('\n')}`);
+    assert.deepEqual(
+      missing.map(([t, r, c, m]) => `${t} id=${r} ${c}: ${m}`),
+      [],
+      `reported:\n${lines.join('\n')}`,
+    );
     const demoRows = new Set([19, 20, 21, 22, 23, 3]);
-    const aboutDemo = report.issues.filter((issue) => typeof issue.row === 'number' && demoRows.has(issue.row) && issue.table !== 'regras' && issue.table !== 'dependencias');
+    const aboutDemo = report.issues.filter(
+      (issue) => typeof issue.row === 'number' && demoRows.has(issue.row) && issue.table !== 'regras' && issue.table !== 'dependencias',
+    );
     assert.deepEqual(aboutDemo.map(formatIssue), []);
     assert.ok(lines.includes(formatIssue(find(report.issues, EXPECTED[0]!)!)));
     assert.equal(new Set(lines).size, lines.length, 'a problem is reported once');
@@ -205,7 +220,10 @@ describe('integrador validate', () => {
     for (const id of [901, 902, 903, 904, 907]) {
       let refused: ConfigIssue[] = [];
       try {
-        buildPlan(rows, { base: 'quebrada', empresaId: 1, empresaFilialId: null, integracaoId: id, params: { contaId: '1' } }, bases.quebrada!, { chunkSize: 10, maxChunksInFlight: 1 });
+        buildPlan(rows, { base: 'quebrada', empresaId: 1, empresaFilialId: null, integracaoId: id, params: { contaId: '1' } }, bases.quebrada!, {
+          chunkSize: 10,
+          maxChunksInFlight: 1,
+        });
       } catch (err) {
         assert.ok(err instanceof ConfigError, `integracao ${id}: ${String(err)}`);
         refused = err.issues;
@@ -218,8 +236,15 @@ describe('integrador validate', () => {
   test('the validate command prints one line per problem and exits 2; 0 on a clean base', async () => {
     const bad = await run(['validate', '--config', configPath, '--base', 'quebrada']);
     assert.equal(bad.code, 2, bad.stderr);
-    for (const line of ['campos_integracao id=90201 campo_crm: is not valid JSON', 'integracao id=909 consulta: SQL error 42703', 'conexao_integracao id=7 nome_conexao: connection sapiens_producao']) {
-      assert.ok(bad.stdout.split('\n').some((l) => l.startsWith(line)), `no line starting "${line}" in:\n${bad.stdout}`);
+    for (const line of [
+      'campos_integracao id=90201 campo_crm: is not valid JSON',
+      'integracao id=909 consulta: SQL error 42703',
+      'conexao_integracao id=7 nome_conexao: connection sapiens_producao',
+    ]) {
+      assert.ok(
+        bad.stdout.split('\n').some((l) => l.startsWith(line)),
+        `no line starting "${line}" in:\n${bad.stdout}`,
+      );
     }
     assert.match(bad.stdout, /base quebrada: \d+ problems/);
     const good = await run(['validate', '--config', configPath, '--base', 'demo']);

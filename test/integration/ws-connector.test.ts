@@ -98,7 +98,16 @@ describe('WS connector: answers', () => {
 
   test('delivers nested definicoesCliente to the receiver', () =>
     withG5(async ({ ws, g5 }) => {
-      await ws.send(gravar(customer({ definicoesCliente: [{ codEmp: 1, codFil: 1 }, { codEmp: 2, codFil: 3, codCpg: '030' }] })));
+      await ws.send(
+        gravar(
+          customer({
+            definicoesCliente: [
+              { codEmp: 1, codFil: 1 },
+              { codEmp: 2, codFil: 3, codCpg: '030' },
+            ],
+          }),
+        ),
+      );
       const args = g5.received[0].args as { parameters: { dadosGeraisCliente: { definicoesCliente: unknown } } };
       assert.deepEqual(args.parameters.dadosGeraisCliente.definicoesCliente, [
         { codEmp: '1', codFil: '1' },
@@ -154,11 +163,14 @@ describe('WS connector: operations', () => {
       { service: 'S', port: 'P1', name: 'GravarClientes', parts: [] },
       { service: 'S', port: 'P2', name: 'GravarClientes', parts: [] },
     ];
-    assert.throws(() => resolveOperation(ops, 'GravarClientes', 'g5', 'http://x?wsdl'), (err: unknown) => {
-      assert.ok(err instanceof ConfigError);
-      assert.match(err.message, /ambiguous.*S\.P1\.GravarClientes, S\.P2\.GravarClientes/);
-      return true;
-    });
+    assert.throws(
+      () => resolveOperation(ops, 'GravarClientes', 'g5', 'http://x?wsdl'),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /ambiguous.*S\.P1\.GravarClientes, S\.P2\.GravarClientes/);
+        return true;
+      },
+    );
     assert.equal(resolveOperation(ops, 'S.P2.GravarClientes', 'g5', 'http://x?wsdl').port, 'P2');
   });
 });
@@ -274,18 +286,22 @@ describe('WS connector: failures', () => {
 describe('WS connector: WSDL cache, security and masking', () => {
   test('reads the WSDL once per worker cache, across sends and receivers', async () => {
     const cache = createWsdlCache();
-    await withG5(async ({ ws, g5 }) => {
-      await ws.send(gravar(customer()));
-      await ws.send(gravar(customer({ ideExt: 43 })));
-      const other = createWsReceiver('g5-other', connection(g5.baseUrl), { wsdlCache: cache });
-      try {
-        await other.send(gravar(customer({ ideExt: 44 })));
-      } finally {
-        await other.close?.();
-      }
-      assert.equal(g5.wsdlRequests, 1);
-      assert.equal(cache.size, 1);
-    }, {}, cache);
+    await withG5(
+      async ({ ws, g5 }) => {
+        await ws.send(gravar(customer()));
+        await ws.send(gravar(customer({ ideExt: 43 })));
+        const other = createWsReceiver('g5-other', connection(g5.baseUrl), { wsdlCache: cache });
+        try {
+          await other.send(gravar(customer({ ideExt: 44 })));
+        } finally {
+          await other.close?.();
+        }
+        assert.equal(g5.wsdlRequests, 1);
+        assert.equal(cache.size, 1);
+      },
+      {},
+      cache,
+    );
   });
 
   test('forgets a failed WSDL load so the next send tries again', async () => {

@@ -10,7 +10,9 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { workflowBundle } from '../../src/worker';
 
 const DIR = join(__dirname, 'histories');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 function load(file: string): { workflowId: string; history: any } {
   return JSON.parse(readFileSync(join(DIR, file), 'utf8'));

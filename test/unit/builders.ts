@@ -1,12 +1,5 @@
 // Row builders with defaults, so a test states only the columns it is about.
-import type {
-  CampoRow,
-  ConexaoRow,
-  ConfigRows,
-  DependenciaRow,
-  IntegracaoRow,
-  RegraRow,
-} from '../../src/model/types';
+import type { CampoRow, ConexaoRow, ConfigRows, DependenciaRow, IntegracaoRow, RegraRow } from '../../src/model/types';
 
 export function integracao(overrides: Partial<IntegracaoRow> & { id: number }): IntegracaoRow {
   return {
@@ -32,15 +25,21 @@ export function integracao(overrides: Partial<IntegracaoRow> & { id: number }): 
 
 /** A component integration (link = componente) with its own query. */
 export function componente(id: number, sql: string, overrides: Partial<IntegracaoRow> = {}): IntegracaoRow {
-  return integracao({ id, nome: `COMP-${id}`, link: 'componente', conexao_integracao_id: null, porta_ws: null, consulta: JSON.stringify({ consulta: sql }), ...overrides });
+  return integracao({
+    id,
+    nome: `COMP-${id}`,
+    link: 'componente',
+    conexao_integracao_id: null,
+    porta_ws: null,
+    consulta: JSON.stringify({ consulta: sql }),
+    ...overrides,
+  });
 }
 
 let nextCampoId = 1000;
 
 /** `campoCrm` may be an object (serialized) or raw text (for malformed-JSON cases). */
-export function campo(
-  overrides: Partial<Omit<CampoRow, 'campo_crm'>> & { campoCrm?: Record<string, unknown> | string } = {},
-): CampoRow {
+export function campo(overrides: Partial<Omit<CampoRow, 'campo_crm'>> & { campoCrm?: Record<string, unknown> | string } = {}): CampoRow {
   const { campoCrm = { campo: 'nome' }, ...rest } = overrides;
   return {
     id: nextCampoId++,
@@ -59,9 +58,7 @@ export function regra(overrides: Partial<RegraRow> & { campos_integracao_id: num
 
 let nextDependenciaId = 8000;
 
-export function dependencia(
-  overrides: Partial<DependenciaRow> & { campos_integracao_id: number; sql?: string },
-): DependenciaRow {
+export function dependencia(overrides: Partial<DependenciaRow> & { campos_integracao_id: number; sql?: string }): DependenciaRow {
   const { sql = 'SELECT codigo FROM cidades WHERE id = #cidade_id#', ...rest } = overrides;
   return { id: nextDependenciaId++, consulta: JSON.stringify({ consulta: sql }), obrigatoria: false, ...rest };
 }

@@ -24,7 +24,10 @@ interface Service {
   stop_grace_period?: string;
 }
 
-const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 const services = compose.services;
 const svc = (name: string): Service => {
   const s = services[name];
@@ -34,7 +37,10 @@ const svc = (name: string): Service => {
 
 /** Compose's ${VAR:-default} / ${VAR:?message} substitution, with made-up values for the secrets. */
 function substitute(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\{([A-Z0-9_]+)(?::([-?])([^}]*))?\}/g, (_, name: string, op?: string, rest?: string) => env[name] ?? (op === '-' ? rest! : `fake-${name.toLowerCase()}`));
+  return text.replace(
+    /\$\{([A-Z0-9_]+)(?::([-?])([^}]*))?\}/g,
+    (_, name: string, op?: string, rest?: string) => env[name] ?? (op === '-' ? rest! : `fake-${name.toLowerCase()}`),
+  );
 }
 
 describe('docker-compose.yml', () => {

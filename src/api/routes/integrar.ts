@@ -30,7 +30,11 @@ export function integrarRoutes(app: FastifyInstance, deps: Required<Pick<AppDeps
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), config.api.waitLimitMs)));
     const outcome = await Promise.race([handle.result() as Promise<RunResult>, timeout]).finally(() => clearTimeout(timer));
     if (outcome === 'timeout') {
-      return reply.status(504).send({ success: false, message: `still running after ${config.api.waitLimitMs} ms; follow it at /execucoes/${handle.workflowId}`, workflowId: handle.workflowId });
+      return reply.status(504).send({
+        success: false,
+        message: `still running after ${config.api.waitLimitMs} ms; follow it at /execucoes/${handle.workflowId}`,
+        workflowId: handle.workflowId,
+      });
     }
     const records = await recordsOfExecution(crm.pool(request.base), outcome.execucaoId);
     const answer = runAnswer(outcome, records);
@@ -38,8 +42,19 @@ export function integrarRoutes(app: FastifyInstance, deps: Required<Pick<AppDeps
     if (!outcome.success) {
       const failed = answer.integrations
         .filter((i) => i.status === 'erro')
-        .map((i) => ({ id: i.id, name: i.name, message: i.message, errorCode: i.errorCode, records: i.records.filter((r) => r.status === 'erro' || r.status === 'incerto') }));
-      logs.error(request).error({ workflowId: handle.workflowId, integracao: request.integracaoId, errorCode: outcome.errorCode, issues: outcome.issues, failed }, outcome.message);
+        .map((i) => ({
+          id: i.id,
+          name: i.name,
+          message: i.message,
+          errorCode: i.errorCode,
+          records: i.records.filter((r) => r.status === 'erro' || r.status === 'incerto'),
+        }));
+      logs
+        .error(request)
+        .error(
+          { workflowId: handle.workflowId, integracao: request.integracaoId, errorCode: outcome.errorCode, issues: outcome.issues, failed },
+          outcome.message,
+        );
     }
     return reply.status(httpStatusOf(outcome, records)).send(answer);
   };

@@ -108,7 +108,13 @@ export async function runView(handle: WorkflowHandle, pool: Pool): Promise<RunVi
   const integrations = steps.map(({ id, name }): IntegrationView => {
     const own = byId.get(id) ?? [];
     const answer = runAnswer(
-      { success: false, message: '', workflowId: handle.workflowId, execucaoId: '', integrations: [{ id, name, status: 'ok', total: own.length, counts: {}, message: '' }] },
+      {
+        success: false,
+        message: '',
+        workflowId: handle.workflowId,
+        execucaoId: '',
+        integrations: [{ id, name, status: 'ok', total: own.length, counts: {}, message: '' }],
+      },
       own,
     ).integrations[0]!;
     const status = liveStatus(own, running);

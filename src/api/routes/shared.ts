@@ -23,7 +23,8 @@ export function baseOf(config: AppConfig, name: string) {
   return base;
 }
 
-const int = (value: unknown): number | null => (typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : typeof value === 'number' ? value : null);
+const int = (value: unknown): number | null =>
+  typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : typeof value === 'number' ? value : null;
 
 /** What a request says about itself, read leniently (it may be invalid): for the log lines. */
 export interface RequestFacts extends LogScope {

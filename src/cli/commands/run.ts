@@ -43,9 +43,22 @@ export function registerRun(program: Command): void {
       if (opts.empresa === undefined && opts.filial === undefined) throw new InvalidArgumentError('pass --empresa or --filial');
       const base = config.bases[opts.base];
       if (!base) throw new ConfigError([{ table: 'connection file', column: 'bases', message: `unknown base ${opts.base}` }]);
-      const request: RunRequest = { base: opts.base, empresaId: opts.empresa ?? null, empresaFilialId: opts.filial ?? null, integracaoId: opts.integracao, params: opts.param };
+      const request: RunRequest = {
+        base: opts.base,
+        empresaId: opts.empresa ?? null,
+        empresaFilialId: opts.filial ?? null,
+        integracaoId: opts.integracao,
+        params: opts.param,
+      };
 
-      const [{ createCrmPools }, { planFromCrm }, { createIntegradorClient }, { recordsOfExecution, recordsOfWorkflow }, { runAnswer }, { createProgress, progressCounts }] = await Promise.all([
+      const [
+        { createCrmPools },
+        { planFromCrm },
+        { createIntegradorClient },
+        { recordsOfExecution, recordsOfWorkflow },
+        { runAnswer },
+        { createProgress, progressCounts },
+      ] = await Promise.all([
         import('../../crm/pools'),
         import('../../crm/check-plan'),
         import('../../temporal/client'),
@@ -69,7 +82,16 @@ export function registerRun(program: Command): void {
           progress.update(progressCounts(await recordsOfWorkflow(pool, handle.workflowId)));
           await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, opts.interval))]);
         }
-        const outcome = await result.catch((err: Error) => ({ success: false, message: `the workflow failed: ${err.cause instanceof Error ? err.cause.message : err.message}`, workflowId: handle.workflowId, execucaoId: '', integrations: [] }) as RunResult);
+        const outcome = await result.catch(
+          (err: Error) =>
+            ({
+              success: false,
+              message: `the workflow failed: ${err.cause instanceof Error ? err.cause.message : err.message}`,
+              workflowId: handle.workflowId,
+              execucaoId: '',
+              integrations: [],
+            }) as RunResult,
+        );
         const records = outcome.execucaoId ? await recordsOfExecution(pool, outcome.execucaoId) : await recordsOfWorkflow(pool, handle.workflowId);
         progress.update(progressCounts(records));
         progress.stop();
@@ -81,8 +103,12 @@ export function registerRun(program: Command): void {
           for (const i of answer.integrations) {
             process.stdout.write(`  ${i.id} ${i.name}: ${i.status} - ${i.message}\n`);
             for (const r of i.records) {
-              const values = Object.entries(r.values).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-              process.stdout.write(`    ${r.key}: ${r.status}${values ? ` ${values}` : ''}${r.status === 'erro' || r.status === 'incerto' ? ` - ${r.message}` : ''}\n`);
+              const values = Object.entries(r.values)
+                .map(([k, v]) => `${k}=${String(v)}`)
+                .join(' ');
+              process.stdout.write(
+                `    ${r.key}: ${r.status}${values ? ` ${values}` : ''}${r.status === 'erro' || r.status === 'incerto' ? ` - ${r.message}` : ''}\n`,
+              );
             }
           }
         }

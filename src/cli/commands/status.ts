@@ -33,7 +33,13 @@ export function registerStatus(program: Command): void {
           throw err;
         }
         if (!baseName || !config.bases[baseName]) {
-          throw new ConfigError([{ table: 'connection file', column: 'bases', message: `run ${workflowId} belongs to base ${baseName ?? '(unknown)'}, which is not in the connection file` }]);
+          throw new ConfigError([
+            {
+              table: 'connection file',
+              column: 'bases',
+              message: `run ${workflowId} belongs to base ${baseName ?? '(unknown)'}, which is not in the connection file`,
+            },
+          ]);
         }
         const view = await runView(handle, pools.pool(baseName));
         if (opts.json) {
@@ -50,7 +56,9 @@ export function registerStatus(program: Command): void {
           out.push('', `integration ${i.id} ${i.name}: ${i.status} - ${i.message}`);
           if (i.records.length) out.push('  key                  status     attempts  values / error');
           for (const r of i.records) {
-            const values = Object.entries(r.values).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+            const values = Object.entries(r.values)
+              .map(([k, v]) => `${k}=${String(v)}`)
+              .join(' ');
             const detail = r.status === 'erro' || r.status === 'incerto' ? r.message : values;
             out.push(`  ${r.key.padEnd(20)} ${r.status.padEnd(10)} ${String(r.attempts).padEnd(9)} ${detail}`);
           }

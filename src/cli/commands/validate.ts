@@ -26,6 +26,9 @@ export function registerValidate(program: Command): void {
 
 export function baseFrom(config: AppConfig, name: string) {
   const base = Object.prototype.hasOwnProperty.call(config.bases, name) ? config.bases[name] : undefined;
-  if (!base) throw new ConfigError([{ table: 'connection file', column: 'bases', message: `unknown base ${name}; the file has ${Object.keys(config.bases).join(', ') || 'none'}` }]);
+  if (!base)
+    throw new ConfigError([
+      { table: 'connection file', column: 'bases', message: `unknown base ${name}; the file has ${Object.keys(config.bases).join(', ') || 'none'}` },
+    ]);
   return base;
 }

@@ -24,17 +24,41 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { mode: 'notXml', name: 'a body that is not XML', status: 502, message: /GravarClientes: HTTP 200 with an unreadable answer: Sapiens: serviço em manutenção/, ledger: 'incerto' },
+  {
+    mode: 'notXml',
+    name: 'a body that is not XML',
+    status: 502,
+    message: /GravarClientes: HTTP 200 with an unreadable answer: Sapiens: serviço em manutenção/,
+    ledger: 'incerto',
+  },
   { mode: 'html500', name: 'an HTML error page with HTTP 500', status: 502, message: /GravarClientes: HTTP 500: .*NullPointerException/, ledger: 'erro' },
-  { mode: 'html200', name: 'an HTML error page with HTTP 200', status: 502, message: /GravarClientes: HTTP 200 with an unreadable answer: .*NullPointerException/, ledger: 'incerto' },
+  {
+    mode: 'html200',
+    name: 'an HTML error page with HTTP 200',
+    status: 502,
+    message: /GravarClientes: HTTP 200 with an unreadable answer: .*NullPointerException/,
+    ledger: 'incerto',
+  },
   { mode: 'truncated', name: 'a truncated SOAP envelope', status: 502, message: /GravarClientes: HTTP 200 with an unreadable answer/, ledger: 'incerto' },
   { mode: 'fault', name: 'a SOAP fault', status: 502, message: /GravarClientes: SOAP Fault soap:Server: Sapiens: cliente bloqueado/, ledger: 'erro' },
   // node-soap hands a JSON body over as the whole HTTP response object; storing it crashes the activity and
   // the retry finds the record `enviando`. Still one POST and nothing written; the message is misleading
   // (known-defects.ts).
   { mode: 'json', name: 'JSON where XML is expected', status: 502, message: /unknown outcome/, ledger: 'incerto' },
-  { mode: 'noRetornos', name: 'an answer without retornosClientes (indice_array_retorno)', status: 502, message: /indice_array_retorno "retornosClientes" not found in the answer/, ledger: 'erro' },
-  { mode: 'noCodCli', name: 'a success without codCli (indice_valor_retorno)', status: 502, message: /indice_valor_retorno "codCli" missing from the answer/, ledger: 'erro' },
+  {
+    mode: 'noRetornos',
+    name: 'an answer without retornosClientes (indice_array_retorno)',
+    status: 502,
+    message: /indice_array_retorno "retornosClientes" not found in the answer/,
+    ledger: 'erro',
+  },
+  {
+    mode: 'noCodCli',
+    name: 'a success without codCli (indice_valor_retorno)',
+    status: 502,
+    message: /indice_valor_retorno "codCli" missing from the answer/,
+    ledger: 'erro',
+  },
 ];
 
 export function answerCases(ctx: { env: () => AttackEnv; tally: Tally }) {
@@ -86,7 +110,11 @@ export function answerCases(ctx: { env: () => AttackEnv; tally: Tally }) {
       tally.clearError(AREA);
     }
     tally.input(AREA);
-    const elsewhere = await env.app.inject({ method: 'GET', url: `/execucoes/${res.json().workflowId}?base_crm=${OTHER_BASE}`, headers: { TOKEN_CRM: SECRETS.tokenOutra } });
+    const elsewhere = await env.app.inject({
+      method: 'GET',
+      url: `/execucoes/${res.json().workflowId}?base_crm=${OTHER_BASE}`,
+      headers: { TOKEN_CRM: SECRETS.tokenOutra },
+    });
     assert.equal(elsewhere.statusCode, 404, elsewhere.body);
     tally.clearError(AREA);
   });
@@ -98,7 +126,12 @@ export function answerCases(ctx: { env: () => AttackEnv; tally: Tally }) {
   }
 
   test('a receiver that never answers: one POST, incerto after timeoutMs, nothing written back', async () => {
-    await oneBadAnswer(ctx.env(), RAW_SLOW, { mode: 'hang', status: 502, message: /GravarClientes: no answer within 1500 ms after the request was sent/, ledger: 'incerto' });
+    await oneBadAnswer(ctx.env(), RAW_SLOW, {
+      mode: 'hang',
+      status: 502,
+      message: /GravarClientes: no answer within 1500 ms after the request was sent/,
+      ledger: 'incerto',
+    });
   });
 
   test('a 20 MB answer: one POST, the run ends, and the ledger does not keep 20 MB', async () => {
@@ -111,7 +144,10 @@ export function answerCases(ctx: { env: () => AttackEnv; tally: Tally }) {
     assert.ok([200, 502].includes(res.statusCode), res.body.slice(0, 500));
     assert.ok(res.body.length < 64 * 1024, `the API answer is ${res.body.length} characters`);
     assert.equal(env.raw.received.length, rawBefore + 1);
-    const ledger = await env.crm.query(`SELECT status, length(resposta::text) AS resposta, length(coalesce(erro, '')) AS erro FROM integrador.envio WHERE ${LATEST_RUN}`, [res.json().workflowId]);
+    const ledger = await env.crm.query(
+      `SELECT status, length(resposta::text) AS resposta, length(coalesce(erro, '')) AS erro FROM integrador.envio WHERE ${LATEST_RUN}`,
+      [res.json().workflowId],
+    );
     assert.equal(ledger.rows.length, 1);
     // what the run did is recorded; that it refuses (or bounds) 20 MB is in known-defects.ts
     assert.ok(ledger.rows[0].erro < 64 * 1024, 'the error text is an excerpt');

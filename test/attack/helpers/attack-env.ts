@@ -103,10 +103,10 @@ export async function startAttackEnv(): Promise<AttackEnv> {
   // checkToken reads env tokens from process.env at request time
   process.env.ATK_TOKEN_OUTRA = SECRETS.tokenOutra;
   const [crm, otherCrm] = [await newCrm(crmUrl), await newCrm(otherUrl)];
-  await crm.query(
-    `INSERT INTO integrador.conexao_integracao (id, tipo_conexao, nome_conexao) VALUES ($1, 'WS', 'g5raw'), ($2, 'WS', 'g5slow')`,
-    [CONEXAO.raw, CONEXAO.rawSlow],
-  );
+  await crm.query(`INSERT INTO integrador.conexao_integracao (id, tipo_conexao, nome_conexao) VALUES ($1, 'WS', 'g5raw'), ($2, 'WS', 'g5slow')`, [
+    CONEXAO.raw,
+    CONEXAO.rawSlow,
+  ]);
   const worker = await startWorker(config);
   const client = await createIntegradorClient(config.temporal);
   const pools = createCrmPools(config);

@@ -28,7 +28,12 @@ export async function integrarRaw(env: AttackEnv, rawQuery: string, headers: Rec
   return remember(env, await env.app.inject({ method: 'GET', url: `/integrar?${rawQuery}`, headers }));
 }
 
-export async function integrarPost(env: AttackEnv, payload: string | Buffer, contentType: string, headers: Record<string, string> = { TOKEN_CRM: SECRETS.token }) {
+export async function integrarPost(
+  env: AttackEnv,
+  payload: string | Buffer,
+  contentType: string,
+  headers: Record<string, string> = { TOKEN_CRM: SECRETS.token },
+) {
   return remember(env, await env.app.inject({ method: 'POST', url: '/integrar', payload, headers: { ...headers, 'content-type': contentType } }));
 }
 

@@ -5,18 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { G5_NAMESPACE, G5_WSDL_PATH, g5Wsdl } from '../../../src/dev/g5-wsdl';
 
-export type RawAnswer =
-  | 'ok'
-  | 'notXml'
-  | 'html500'
-  | 'html200'
-  | 'truncated'
-  | 'fault'
-  | 'json'
-  | 'noRetornos'
-  | 'noCodCli'
-  | 'huge'
-  | 'hang';
+export type RawAnswer = 'ok' | 'notXml' | 'html500' | 'html200' | 'truncated' | 'fault' | 'json' | 'noRetornos' | 'noCodCli' | 'huge' | 'hang';
 
 export interface RawG5 {
   baseUrl: string;
@@ -34,13 +23,18 @@ const envelope = (result: string) =>
   `<soap:Body><tns:GravarClientesResponse><result>${result}</result></tns:GravarClientesResponse></soap:Body></soap:Envelope>`;
 
 const retorno = (fields: string) => `<retornosClientes>${fields}<retorno>OK</retorno></retornosClientes>`;
-export const OK_ANSWER = envelope(`<erroExecucao></erroExecucao><mensagemRetorno>Processado</mensagemRetorno>${retorno('<codCli>777</codCli><ideExt>1</ideExt>')}<tipoRetorno>1</tipoRetorno>`);
+export const OK_ANSWER = envelope(
+  `<erroExecucao></erroExecucao><mensagemRetorno>Processado</mensagemRetorno>${retorno('<codCli>777</codCli><ideExt>1</ideExt>')}<tipoRetorno>1</tipoRetorno>`,
+);
 const NO_RETORNOS = envelope('<erroExecucao></erroExecucao><mensagemRetorno>Processado</mensagemRetorno><tipoRetorno>1</tipoRetorno>');
-const NO_COD_CLI = envelope(`<erroExecucao></erroExecucao><mensagemRetorno>Processado</mensagemRetorno>${retorno('<ideExt>1</ideExt>')}<tipoRetorno>1</tipoRetorno>`);
+const NO_COD_CLI = envelope(
+  `<erroExecucao></erroExecucao><mensagemRetorno>Processado</mensagemRetorno>${retorno('<ideExt>1</ideExt>')}<tipoRetorno>1</tipoRetorno>`,
+);
 const FAULT =
   '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault>' +
   '<faultcode>soap:Server</faultcode><faultstring>Sapiens: cliente bloqueado</faultstring></soap:Fault></soap:Body></soap:Envelope>';
-const HTML = '<!DOCTYPE html><html><head><title>Erro</title></head><body><h1>HTTP Status 500 - Internal Server Error</h1><p>java.lang.NullPointerException<br>at br.com.senior.Sapiens</p></body></html>';
+const HTML =
+  '<!DOCTYPE html><html><head><title>Erro</title></head><body><h1>HTTP Status 500 - Internal Server Error</h1><p>java.lang.NullPointerException<br>at br.com.senior.Sapiens</p></body></html>';
 
 function send(res: ServerResponse, status: number, type: string, body: string) {
   res.writeHead(status, { 'Content-Type': `${type}; charset=utf-8`, Connection: 'close' });

@@ -60,7 +60,14 @@ export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
         database: crmUrl,
         tokens: [{ sha256: 'a'.repeat(64) }],
         connections: {
-          g5: { type: 'WS', url: receiver.baseUrl, args: { user: 'integrador', password: 'fault-secret', encryption: 0 }, timeoutMs: 10_000, concurrency: 8, ...opts.connection },
+          g5: {
+            type: 'WS',
+            url: receiver.baseUrl,
+            args: { user: 'integrador', password: 'fault-secret', encryption: 0 },
+            timeoutMs: 10_000,
+            concurrency: 8,
+            ...opts.connection,
+          },
         },
       },
     },
@@ -70,7 +77,13 @@ export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
   writeFileSync(configFile, stringify(raw));
   const config = parseConfig(JSON.stringify(raw), {});
   const client = await createIntegradorClient(config.temporal);
-  const request: RunRequest = { base: 'demo', empresaId: 1, empresaFilialId: null, integracaoId: BATCH_INTEGRATION, params: { de: String(accounts.first), ate: String(accounts.last) } };
+  const request: RunRequest = {
+    base: 'demo',
+    empresaId: 1,
+    empresaFilialId: null,
+    integracaoId: BATCH_INTEGRATION,
+    params: { de: String(accounts.first), ate: String(accounts.last) },
+  };
   return {
     config,
     configFile,
@@ -165,10 +178,14 @@ export async function spawnWorker(configFile: string, readyTimeoutMs = 90_000): 
     },
   };
   try {
-    await waitFor('the worker to poll', () => {
-      if (gone) throw new Error(`worker exited before polling:\n${worker.output()}`);
-      return lines.some((l) => l.includes('worker polling'));
-    }, readyTimeoutMs);
+    await waitFor(
+      'the worker to poll',
+      () => {
+        if (gone) throw new Error(`worker exited before polling:\n${worker.output()}`);
+        return lines.some((l) => l.includes('worker polling'));
+      },
+      readyTimeoutMs,
+    );
   } catch (err) {
     await worker.kill();
     throw err;

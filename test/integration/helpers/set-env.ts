@@ -60,7 +60,13 @@ export async function startSetEnv(opts: SetEnvOptions = {}): Promise<SetEnv> {
           database: crmUrl,
           tokens: [{ sha256: createHash('sha256').update(TOKEN).digest('hex') }],
           connections: {
-            g5: { type: 'WS', url: receiver.baseUrl, args: { user: 'integrador', password: '${TEST_G5_PASSWORD}', encryption: 0 }, timeoutMs: 5000, ...opts.connection },
+            g5: {
+              type: 'WS',
+              url: receiver.baseUrl,
+              args: { user: 'integrador', password: '${TEST_G5_PASSWORD}', encryption: 0 },
+              timeoutMs: 5000,
+              ...opts.connection,
+            },
             ...opts.connections,
           },
         },

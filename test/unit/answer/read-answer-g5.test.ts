@@ -3,14 +3,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAnswerRules, readAnswer } from '../../../src/answer';
 
-const seedRules = parseAnswerRules(
-  { arrayKey: 'retornosClientes', errorKeys: 'erro,mensagemErro,erroExecucao', valueKeys: 'codCli' },
-  {},
-).rules;
-const strictRules = parseAnswerRules(
-  { arrayKey: 'retornosClientes', errorKeys: 'retorno!=OK,erroExecucao', valueKeys: 'codCli' },
-  {},
-).rules;
+const seedRules = parseAnswerRules({ arrayKey: 'retornosClientes', errorKeys: 'erro,mensagemErro,erroExecucao', valueKeys: 'codCli' }, {}).rules;
+const strictRules = parseAnswerRules({ arrayKey: 'retornosClientes', errorKeys: 'retorno!=OK,erroExecucao', valueKeys: 'codCli' }, {}).rules;
 
 const g5 = (retornosClientes: unknown[], extra: Record<string, unknown> = {}) => ({
   result: {
@@ -102,17 +96,17 @@ describe('readAnswer: Senior G5 with retorno!=OK,erroExecucao', () => {
     );
     assert.equal(outcome.ok, false);
     assert.equal(outcome.message, 'item 2: CNPJ inválido; item 4: CEP inválido');
-    assert.deepEqual(outcome.items.map((item) => item.ok), [true, false, true, false]);
+    assert.deepEqual(
+      outcome.items.map((item) => item.ok),
+      [true, false, true, false],
+    );
     assert.deepEqual(outcome.values, { codCli: 1001 }, 'the accepted items still give their values');
   });
 
   it('fails with a clear message when retornosClientes is missing and nothing reports an error', () => {
     const outcome = readAnswer({ result: { tipoRetorno: 1, erroExecucao: null } }, strictRules);
     assert.equal(outcome.ok, false);
-    assert.equal(
-      outcome.message,
-      'indice_array_retorno "retornosClientes" not found in the answer: {"result":{"tipoRetorno":1,"erroExecucao":null}}',
-    );
+    assert.equal(outcome.message, 'indice_array_retorno "retornosClientes" not found in the answer: {"result":{"tipoRetorno":1,"erroExecucao":null}}');
   });
 
   it('fails with "no feedback items" for an empty retornosClientes', () => {
@@ -138,10 +132,7 @@ describe('readAnswer: Senior G5 with retorno!=OK,erroExecucao', () => {
   it('fails an accepted customer whose codCli is missing, showing what G5 said', () => {
     const outcome = readAnswer(g5([{ cgcCpf: '11222333000181', ideExt: 42, retorno: 'OK' }]), strictRules);
     assert.equal(outcome.ok, false);
-    assert.equal(
-      outcome.message,
-      'indice_valor_retorno "codCli" missing from the answer: {"cgcCpf":"11222333000181","ideExt":42,"retorno":"OK"}',
-    );
+    assert.equal(outcome.message, 'indice_valor_retorno "codCli" missing from the answer: {"cgcCpf":"11222333000181","ideExt":42,"retorno":"OK"}');
     assert.deepEqual(outcome.items[0]!.missing, ['codCli']);
   });
 

@@ -76,10 +76,7 @@ describe('readAnswer: first present key decides', () => {
 
 describe('readAnswer: key=value and key!=value', () => {
   it('fails when key=value matches, without the status code in the message', () => {
-    assert.deepEqual(verdict({ tipoRetorno: 2, mensagemRetorno: 'Erro de validação' }, 'tipoRetorno=2,mensagemRetorno'), [
-      false,
-      'Erro de validação',
-    ]);
+    assert.deepEqual(verdict({ tipoRetorno: 2, mensagemRetorno: 'Erro de validação' }, 'tipoRetorno=2,mensagemRetorno'), [false, 'Erro de validação']);
   });
 
   it('succeeds when key=value does not match, ignoring later keys', () => {
@@ -153,7 +150,15 @@ describe('readAnswer: captured values', () => {
   it('merges the values of several accepted items, the first one winning', () => {
     const outcome = readAnswer({ itens: [{ codCli: 1 }, { codCli: 2, lote: 'b' }] }, rules(null, 'codCli,lote', 'itens'));
     assert.equal(outcome.ok, false, 'the first item lacks lote');
-    const both = readAnswer({ itens: [{ codCli: 1, lote: 'a' }, { codCli: 2, lote: 'b' }] }, rules(null, 'codCli,lote', 'itens'));
+    const both = readAnswer(
+      {
+        itens: [
+          { codCli: 1, lote: 'a' },
+          { codCli: 2, lote: 'b' },
+        ],
+      },
+      rules(null, 'codCli,lote', 'itens'),
+    );
     assert.deepEqual(both.values, { codCli: 1, lote: 'a' });
   });
 

@@ -4,8 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAnswerRules, readAnswer } from '../../../src/answer';
 
-const rules = (arrayKey: string | null, errorKeys: string | null, valueKeys: string | null) =>
-  parseAnswerRules({ arrayKey, errorKeys, valueKeys }, {}).rules;
+const rules = (arrayKey: string | null, errorKeys: string | null, valueKeys: string | null) => parseAnswerRules({ arrayKey, errorKeys, valueKeys }, {}).rules;
 
 describe('readAnswer: REST JSON bodies', () => {
   const api = rules(null, 'error,errors', 'id');

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { parseAnswerRules } from '../../../src/answer';
 
 const where = { table: 'integracao', row: 19 };
-const parse = (arrayKey: string | null, errorKeys: string | null, valueKeys: string | null) =>
-  parseAnswerRules({ arrayKey, errorKeys, valueKeys }, where);
+const parse = (arrayKey: string | null, errorKeys: string | null, valueKeys: string | null) => parseAnswerRules({ arrayKey, errorKeys, valueKeys }, where);
 
 describe('parseAnswerRules', () => {
   it('parses the seed configuration', () => {
@@ -36,7 +35,10 @@ describe('parseAnswerRules', () => {
 
   it('trims every entry', () => {
     const { rules } = parse(null, ' erro ,  msg ', ' codCli , cgcCpf ');
-    assert.deepEqual(rules.errorRules.map((rule) => rule.key), ['erro', 'msg']);
+    assert.deepEqual(
+      rules.errorRules.map((rule) => rule.key),
+      ['erro', 'msg'],
+    );
     assert.deepEqual(rules.valueKeys, ['codCli', 'cgcCpf']);
   });
 
@@ -59,18 +61,22 @@ describe('parseAnswerRules', () => {
   it('reports an empty error key name, naming indice_erro_retorno', () => {
     const { rules, issues } = parse(null, 'erro,,msg', null);
     assert.deepEqual(issues, [{ ...where, column: 'indice_erro_retorno', message: 'empty key name in "erro,,msg"' }]);
-    assert.deepEqual(rules.errorRules.map((rule) => rule.key), ['erro', 'msg']);
+    assert.deepEqual(
+      rules.errorRules.map((rule) => rule.key),
+      ['erro', 'msg'],
+    );
   });
 
   it('reports a trailing comma and an operator without a key', () => {
     assert.equal(parse(null, 'erro,', null).issues.length, 1);
-    assert.deepEqual(parse(null, '!=OK', null).issues.map((issue) => issue.column), ['indice_erro_retorno']);
+    assert.deepEqual(
+      parse(null, '!=OK', null).issues.map((issue) => issue.column),
+      ['indice_erro_retorno'],
+    );
   });
 
   it('reports an empty value key name, naming indice_valor_retorno', () => {
-    assert.deepEqual(parse(null, null, 'codCli, ,x').issues, [
-      { ...where, column: 'indice_valor_retorno', message: 'empty key name in "codCli, ,x"' },
-    ]);
+    assert.deepEqual(parse(null, null, 'codCli, ,x').issues, [{ ...where, column: 'indice_valor_retorno', message: 'empty key name in "codCli, ,x"' }]);
   });
 
   it('reports a comparison in a value key', () => {
@@ -80,9 +86,7 @@ describe('parseAnswerRules', () => {
   });
 
   it('reports a list in indice_array_retorno', () => {
-    assert.deepEqual(parse('a,b', null, null).issues, [
-      { ...where, column: 'indice_array_retorno', message: 'names one key, got the list "a,b"' },
-    ]);
+    assert.deepEqual(parse('a,b', null, null).issues, [{ ...where, column: 'indice_array_retorno', message: 'names one key, got the list "a,b"' }]);
   });
 
   it('collects every issue at once', () => {

@@ -25,21 +25,51 @@ function kindOf(fn: () => void): string {
 
 describe('TOKEN_CRM', () => {
   test('accepts a token whose SHA-256 is configured, for any company', () => {
-    assert.equal(kindOf(() => checkToken(base, 'hashed-token', 7, env)), 'ok');
+    assert.equal(
+      kindOf(() => checkToken(base, 'hashed-token', 7, env)),
+      'ok',
+    );
   });
   test('accepts a token read from the environment for its companies only', () => {
-    assert.equal(kindOf(() => checkToken(base, 'env-token', 2, env)), 'ok');
-    assert.equal(kindOf(() => checkToken(base, 'env-token', 3, env)), 'forbidden');
-    assert.equal(kindOf(() => checkToken(base, 'env-token', null, env)), 'forbidden');
+    assert.equal(
+      kindOf(() => checkToken(base, 'env-token', 2, env)),
+      'ok',
+    );
+    assert.equal(
+      kindOf(() => checkToken(base, 'env-token', 3, env)),
+      'forbidden',
+    );
+    assert.equal(
+      kindOf(() => checkToken(base, 'env-token', null, env)),
+      'forbidden',
+    );
   });
   test('refuses a missing, wrong or near-miss token as unauthorized', () => {
-    assert.equal(kindOf(() => checkToken(base, undefined, 1, env)), 'unauthorized');
-    assert.equal(kindOf(() => checkToken(base, '', 1, env)), 'unauthorized');
-    assert.equal(kindOf(() => checkToken(base, 'hashed-toke', 1, env)), 'unauthorized');
-    assert.equal(kindOf(() => checkToken(base, 'env-token ', 1, env)), 'unauthorized');
+    assert.equal(
+      kindOf(() => checkToken(base, undefined, 1, env)),
+      'unauthorized',
+    );
+    assert.equal(
+      kindOf(() => checkToken(base, '', 1, env)),
+      'unauthorized',
+    );
+    assert.equal(
+      kindOf(() => checkToken(base, 'hashed-toke', 1, env)),
+      'unauthorized',
+    );
+    assert.equal(
+      kindOf(() => checkToken(base, 'env-token ', 1, env)),
+      'unauthorized',
+    );
   });
   test('an unset environment variable never matches an empty token', () => {
-    assert.equal(kindOf(() => checkToken(base, '', 1, {})), 'unauthorized');
-    assert.equal(kindOf(() => checkToken(base, 'x', 1, {})), 'unauthorized');
+    assert.equal(
+      kindOf(() => checkToken(base, '', 1, {})),
+      'unauthorized',
+    );
+    assert.equal(
+      kindOf(() => checkToken(base, 'x', 1, {})),
+      'unauthorized',
+    );
   });
 });

@@ -43,7 +43,7 @@ describe('/integrar parameters', () => {
     assert.equal(refused({ base_crm: 'd', empresa_id: 1, integracao_servico_id: 1, nome: 'ab\uFFFDcd' }).parameter, 'nome');
   });
   test('SQL in a parameter is kept as plain text for binding', () => {
-    const { request } = toRunRequest({ base_crm: 'd', empresa_id: 1, integracao_servico_id: 1, contaId: "1; DROP TABLE contas; --" });
+    const { request } = toRunRequest({ base_crm: 'd', empresa_id: 1, integracao_servico_id: 1, contaId: '1; DROP TABLE contas; --' });
     assert.equal(request.params.contaId, '1; DROP TABLE contas; --');
   });
 });

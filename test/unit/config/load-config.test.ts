@@ -90,7 +90,10 @@ bases:
     assert.ok(columns.includes('bases.demo.tokens'), columns.join());
     assert.ok(columns.includes('bases.demo.connections.g5.url'), columns.join());
     assert.ok(columns.includes('bases.demo.connections.g5.timeoutMs'), columns.join());
-    assert.ok(columns.some((c) => c?.startsWith('bases.demo.connections.erp')), columns.join());
+    assert.ok(
+      columns.some((c) => c?.startsWith('bases.demo.connections.erp')),
+      columns.join(),
+    );
     assert.ok(err.issues.every((i) => i.table === 'connection file'));
   });
 
@@ -100,9 +103,7 @@ bases:
   });
 
   test('a token needs exactly one of sha256 or env, and sha256 is 64 hex digits', () => {
-    const err = configError(() =>
-      parseConfig(`bases:\n  demo:\n    database: postgres://x/y\n    tokens:\n      - sha256: abc\n      - {}\n`, {}),
-    );
+    const err = configError(() => parseConfig(`bases:\n  demo:\n    database: postgres://x/y\n    tokens:\n      - sha256: abc\n      - {}\n`, {}));
     assert.match(err.message, /64 hex digits/);
     assert.match(err.message, /exactly one of sha256 or env/);
   });

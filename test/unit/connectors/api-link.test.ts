@@ -12,7 +12,11 @@ test('reads "[METHOD ]path", POST by default', () => {
 
 test('refuses an unknown method or an absolute URL as a config error on integracao.link', () => {
   for (const link of ['SEND /clientes', 'POST https://elsewhere.example/clientes', 'POST /a /b']) {
-    assert.throws(() => parseApiLink(link, 'rest'), (err: unknown) => err instanceof ConfigError && /integracao link: connection rest/.test(err.message), link);
+    assert.throws(
+      () => parseApiLink(link, 'rest'),
+      (err: unknown) => err instanceof ConfigError && /integracao link: connection rest/.test(err.message),
+      link,
+    );
   }
 });
 
@@ -39,9 +43,21 @@ test('a non-2xx with a JSON body is a refusal with the status and what the body 
 });
 
 test('429/503 with Retry-After are retryable; without it, or any other status without JSON, final', () => {
-  assert.throws(() => judge(503, { 'retry-after': '2' }, '<html/>', 'w'), (err: unknown) => err instanceof TransportError && err.retryable && err.retryAfterMs === 2000);
-  assert.throws(() => judge(429, { 'retry-after': '0' }, '{"message":"slow down"}', 'w'), (err: unknown) => err instanceof TransportError && err.retryable);
-  assert.throws(() => judge(503, {}, '<html><body>Indisponível</body></html>', 'w'), (err: unknown) => err instanceof TransportError && !err.retryable && /HTTP 503: Indisponível/.test(err.message));
-  assert.throws(() => judge(500, {}, 'boom', 'w'), (err: unknown) => err instanceof TransportError && !err.retryable);
+  assert.throws(
+    () => judge(503, { 'retry-after': '2' }, '<html/>', 'w'),
+    (err: unknown) => err instanceof TransportError && err.retryable && err.retryAfterMs === 2000,
+  );
+  assert.throws(
+    () => judge(429, { 'retry-after': '0' }, '{"message":"slow down"}', 'w'),
+    (err: unknown) => err instanceof TransportError && err.retryable,
+  );
+  assert.throws(
+    () => judge(503, {}, '<html><body>Indisponível</body></html>', 'w'),
+    (err: unknown) => err instanceof TransportError && !err.retryable && /HTTP 503: Indisponível/.test(err.message),
+  );
+  assert.throws(
+    () => judge(500, {}, 'boom', 'w'),
+    (err: unknown) => err instanceof TransportError && !err.retryable,
+  );
   assert.throws(() => judge(504, {}, '{"message":"upstream timed out"}', 'w'), UnknownOutcome);
 });

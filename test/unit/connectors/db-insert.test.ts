@@ -6,7 +6,10 @@ import { ConfigError } from '../../../src/errors';
 
 test('builds one INSERT with bound values and RETURNING aliased to the value keys', () => {
   const s = buildInsert('erp.Clientes', { nome: "O'Brien; DROP TABLE x", Documento: '123', '"CamelCase"': 1 }, ['codigo', 'Codigo2'], 'erp_db');
-  assert.equal(s.text, 'INSERT INTO "erp"."clientes" ("nome", "documento", "CamelCase") VALUES ($1, $2, $3) RETURNING "codigo" AS "codigo", "codigo2" AS "Codigo2"');
+  assert.equal(
+    s.text,
+    'INSERT INTO "erp"."clientes" ("nome", "documento", "CamelCase") VALUES ($1, $2, $3) RETURNING "codigo" AS "codigo", "codigo2" AS "Codigo2"',
+  );
   assert.deepEqual(s.values, ["O'Brien; DROP TABLE x", '123', 1]);
 });
 
@@ -22,7 +25,10 @@ test('refuses names that are not identifiers, naming every column that holds one
     () => buildInsert('a.b.c', { 'nome); DROP TABLE x; --': 1 }, ['id = 1'], 'erp_db'),
     (err: unknown) => {
       assert.ok(err instanceof ConfigError);
-      assert.deepEqual(err.issues.map((i) => i.column), ['link', 'campo_integracao', 'indice_valor_retorno']);
+      assert.deepEqual(
+        err.issues.map((i) => i.column),
+        ['link', 'campo_integracao', 'indice_valor_retorno'],
+      );
       return true;
     },
   );

@@ -22,7 +22,10 @@ test('never runs more than `concurrency` tasks at once, and runs them all', asyn
     ),
   );
   assert.equal(peak, 3);
-  assert.deepEqual(results, Array.from({ length: 12 }, (_, i) => i));
+  assert.deepEqual(
+    results,
+    Array.from({ length: 12 }, (_, i) => i),
+  );
 });
 
 test('starts at most `ratePerSecond` tasks per second, never ahead of schedule', async () => {
@@ -41,7 +44,10 @@ test('starts at most `ratePerSecond` tasks per second, never ahead of schedule',
 
 test('a failing task releases its slot', async () => {
   const limiter = createLimiter({ concurrency: 1 });
-  await assert.rejects(limiter.run(async () => Promise.reject(new Error('boom'))), /boom/);
+  await assert.rejects(
+    limiter.run(async () => Promise.reject(new Error('boom'))),
+    /boom/,
+  );
   assert.equal(await limiter.run(async () => 'next'), 'next');
 });
 

@@ -32,19 +32,30 @@ test('gives up after maxWaits, or when the Retry-After is longer than maxWaitMs,
   const { waits, sleep } = fakeSleep();
   const limiter = honouringRetryAfter(createLimiter({ concurrency: 1 }), { maxWaitMs: 10_000, maxWaits: 2 }, sleep);
   let calls = 0;
-  await assert.rejects(limiter.run(async () => (calls++, Promise.reject(busy(100)))), (err: unknown) => err instanceof TransportError && err.retryAfterMs === 100);
+  await assert.rejects(
+    limiter.run(async () => (calls++, Promise.reject(busy(100)))),
+    (err: unknown) => err instanceof TransportError && err.retryAfterMs === 100,
+  );
   assert.equal(calls, 3);
   assert.deepEqual(waits, [100, 100]);
 
   calls = 0;
-  await assert.rejects(limiter.run(async () => (calls++, Promise.reject(busy(30_000)))), TransportError);
+  await assert.rejects(
+    limiter.run(async () => (calls++, Promise.reject(busy(30_000)))),
+    TransportError,
+  );
   assert.equal(calls, 1, 'a 30 s Retry-After is over maxWaitMs: no wait here');
 });
 
 test('never sends again after an error that may have been processed, or that has no Retry-After', async () => {
   const { waits, sleep } = fakeSleep();
   const limiter = honouringRetryAfter(createLimiter({ concurrency: 1 }), { maxWaitMs: 60_000, maxWaits: 3 }, sleep);
-  for (const err of [new UnknownOutcome('timeout after sending'), new TransportError('refused', true), new TransportError('HTTP 500', false, 1000), new RecordError('refused')]) {
+  for (const err of [
+    new UnknownOutcome('timeout after sending'),
+    new TransportError('refused', true),
+    new TransportError('HTTP 500', false, 1000),
+    new RecordError('refused'),
+  ]) {
     let calls = 0;
     await assert.rejects(limiter.run(async () => (calls++, Promise.reject(err))));
     assert.equal(calls, 1, err.message);
@@ -74,7 +85,15 @@ test('reports every send to onSend with its connection, latency and outcome', as
   ];
   const fake: Receiver = { send: () => answers.shift()!() };
   const registry = createReceiverRegistry(
-    { bases: { demo: { database: 'x', tokens: [], connections: { rest: { type: 'API', url: 'http://x', headers: {}, timeoutMs: 1000, concurrency: 1, safeToResend: false } } } } },
+    {
+      bases: {
+        demo: {
+          database: 'x',
+          tokens: [],
+          connections: { rest: { type: 'API', url: 'http://x', headers: {}, timeoutMs: 1000, concurrency: 1, safeToResend: false } },
+        },
+      },
+    },
     { API: () => fake },
     {
       onSend: (e) => {
@@ -86,7 +105,10 @@ test('reports every send to onSend with its connection, latency and outcome', as
   );
   const target = registry.get('demo', 'rest');
   for (let i = 0; i < 4; i++) await target.limiter.run(() => target.receiver.send({ link: '/x', body: {} })).catch(() => undefined);
-  assert.deepEqual(events.map((e) => e.outcome), ['ok', 'retryable', 'unknown', 'error']);
+  assert.deepEqual(
+    events.map((e) => e.outcome),
+    ['ok', 'retryable', 'unknown', 'error'],
+  );
   assert.ok(events.every((e) => e.base === 'demo' && e.connection === 'rest' && e.type === 'API' && e.ms >= 0));
   assert.equal(registry.get('demo', 'rest'), target, 'one receiver and limiter per connection, shared by every run');
   await registry.close();

@@ -28,7 +28,18 @@ test('a WSDL older than maxAgeMs is revalidated: kept when unchanged (304), repl
   await new Promise<void>((r) => contract.listen(0, '127.0.0.1', r));
   let now = 0;
   const cache = createWsdlCache({ maxAgeMs: 60_000, now: () => now });
-  const ws = createWsReceiver('g5', { type: 'WS', url: `http://127.0.0.1:${(contract.address() as AddressInfo).port}`, args: { user: 'integrador', password: 'p', encryption: 0 }, timeoutMs: 3000, concurrency: 1, safeToResend: false }, { wsdlCache: cache });
+  const ws = createWsReceiver(
+    'g5',
+    {
+      type: 'WS',
+      url: `http://127.0.0.1:${(contract.address() as AddressInfo).port}`,
+      args: { user: 'integrador', password: 'p', encryption: 0 },
+      timeoutMs: 3000,
+      concurrency: 1,
+      safeToResend: false,
+    },
+    { wsdlCache: cache },
+  );
   try {
     await ws.send(customer(1));
     now += 30_000;

@@ -50,7 +50,12 @@ describe('executionOrder cycles', () => {
   //  [1] ──▶ 2 ⇄ 3 ──▶ 4     the cycle is after the requested one; 4 is only blocked by it
   it('reports only the integrations on the cycle, not those behind it', () => {
     // ARRANGE
-    const rows = [integracao({ id: 1, depende_de: 2 }), integracao({ id: 2, depende_de: 3 }), integracao({ id: 3, depende_de: 2, dependente: 2 }), integracao({ id: 4, dependente: 3 })];
+    const rows = [
+      integracao({ id: 1, depende_de: 2 }),
+      integracao({ id: 2, depende_de: 3 }),
+      integracao({ id: 3, depende_de: 2, dependente: 2 }),
+      integracao({ id: 4, dependente: 3 }),
+    ];
     // ACT
     const issues = configIssues(() => executionOrder(rows, 1, empresa1));
     // ASSERT
@@ -127,25 +132,29 @@ describe('executionOrder invalid dependencies', () => {
   //  9? ──▶ 2 (empresa 3) ──▶ [1] ──▶ 4 (INFO) ──▶ 4
   it('collects every issue of the run in one ConfigError', () => {
     // ARRANGE
-    const rows = [integracao({ id: 1, dependente: 2, depende_de: 4 }), integracao({ id: 2, empresa_id: 3, dependente: 9 }), integracao({ id: 4, tipo_servico: 'INFO', depende_de: 4 })];
+    const rows = [
+      integracao({ id: 1, dependente: 2, depende_de: 4 }),
+      integracao({ id: 2, empresa_id: 3, dependente: 9 }),
+      integracao({ id: 4, tipo_servico: 'INFO', depende_de: 4 }),
+    ];
     // ACT
     const issues = configIssues(() => executionOrder(rows, 1, empresa1));
     // ASSERT
-    assert.deepEqual(
-      issues.map((issue) => [issue.row, issue.column]).sort(),
-      [
-        [2, 'dependente'],
-        [2, 'empresa_id'],
-        [4, 'depende_de'],
-        [4, 'tipo_servico'],
-      ],
-    );
+    assert.deepEqual(issues.map((issue) => [issue.row, issue.column]).sort(), [
+      [2, 'dependente'],
+      [2, 'empresa_id'],
+      [4, 'depende_de'],
+      [4, 'tipo_servico'],
+    ]);
   });
 });
 
 describe('executionOrder requested integration', () => {
   const rejects = (run: () => unknown, kind: string, pattern: RegExp) =>
-    assert.throws(run, (error: unknown) => error instanceof RequestError && error.kind === kind && error.parameter === 'integracao_servico_id' && pattern.test(error.message));
+    assert.throws(
+      run,
+      (error: unknown) => error instanceof RequestError && error.kind === kind && error.parameter === 'integracao_servico_id' && pattern.test(error.message),
+    );
 
   it('is not found when it does not exist', () => {
     rejects(() => executionOrder([integracao({ id: 1 })], 7, empresa1), 'not_found', /integracao 7 does not exist/);
@@ -153,7 +162,11 @@ describe('executionOrder requested integration', () => {
 
   it('is forbidden when it belongs to another company or branch', () => {
     rejects(() => executionOrder([integracao({ id: 1, empresa_id: 2 })], 1, empresa1), 'forbidden', /belongs to empresa 2/);
-    rejects(() => executionOrder([integracao({ id: 1, empresa_id: 1, empresa_filial_id: 5 })], 1, { empresaId: 1, empresaFilialId: 6 }), 'forbidden', /empresa_filial 5/);
+    rejects(
+      () => executionOrder([integracao({ id: 1, empresa_id: 1, empresa_filial_id: 5 })], 1, { empresaId: 1, empresaFilialId: 6 }),
+      'forbidden',
+      /empresa_filial 5/,
+    );
   });
 
   it('is a bad request when it is a component or not SET', () => {

@@ -73,7 +73,12 @@ describe('executionOrder', () => {
   //  20 ──┘
   it('does not pull in rows that name the requested one: its own columns decide', () => {
     // ARRANGE
-    const rows = [integracao({ id: 40 }), integracao({ id: 30, depende_de: 40 }), integracao({ id: 10, depende_de: 40 }), integracao({ id: 20, depende_de: 40 })];
+    const rows = [
+      integracao({ id: 40 }),
+      integracao({ id: 30, depende_de: 40 }),
+      integracao({ id: 10, depende_de: 40 }),
+      integracao({ id: 20, depende_de: 40 }),
+    ];
     // ACT
     const order = executionOrder(rows, 40, empresa1);
     // ASSERT
@@ -132,9 +137,13 @@ describe('executionOrder', () => {
   });
 
   //  4 ──▶ [5]      4 belongs to empresa 1 branch 10; the request is for that branch
-  it('accepts dependencies of every company and of the requester\'s company and branch', () => {
+  it("accepts dependencies of every company and of the requester's company and branch", () => {
     // ARRANGE
-    const rows = [integracao({ id: 5, dependente: 4, empresa_id: 1 }), integracao({ id: 4, empresa_id: 1, empresa_filial_id: 10, dependente: 3 }), integracao({ id: 3, empresa_id: null })];
+    const rows = [
+      integracao({ id: 5, dependente: 4, empresa_id: 1 }),
+      integracao({ id: 4, empresa_id: 1, empresa_filial_id: 10, dependente: 3 }),
+      integracao({ id: 3, empresa_id: null }),
+    ];
     // ACT
     const order = executionOrder(rows, 5, { empresaId: 1, empresaFilialId: 10 });
     // ASSERT

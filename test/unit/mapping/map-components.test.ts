@@ -69,7 +69,7 @@ describe('mapRecord components', () => {
     });
   });
 
-  it('binds the parent row\'s #id# in each component query, never pasting it', async () => {
+  it("binds the parent row's #id# in each component query, never pasting it", async () => {
     const crm = g5Crm([
       { id: 7, empresa: 1, filial: 1 },
       { id: 8, empresa: 2, filial: 1 },
@@ -98,7 +98,15 @@ describe('mapRecord components', () => {
 
   it('names the element of the array in an error inside a component', async () => {
     const error = await rejectsWithRecordError(
-      mapRecord(mappingOf(g5Rows()), { id: 42, nome: 'ACME' }, scope, g5Crm([{ id: 7, empresa: 1, filial: 1 }, { id: 8, empresa: null, filial: 1 }])),
+      mapRecord(
+        mappingOf(g5Rows()),
+        { id: 42, nome: 'ACME' },
+        scope,
+        g5Crm([
+          { id: 7, empresa: 1, filial: 1 },
+          { id: 8, empresa: null, filial: 1 },
+        ]),
+      ),
     );
     assert.equal(error.message, 'field parameters.dadosGeraisCliente.definicoesCliente[1].codEmp (campos_integracao id=3) is required but empty');
     assert.equal(error.field, 'parameters.dadosGeraisCliente.definicoesCliente[1].codEmp');

@@ -50,7 +50,7 @@ describe('mapRecord sources', () => {
     });
   });
 
-  it('lets the row\'s columns win over parameters in a texto', async () => {
+  it("lets the row's columns win over parameters in a texto", async () => {
     const mapping = mappingOf(configRows({ campos: [campo({ integracao_id: 19, campo_integracao: 'x', campoCrm: { texto: '#contaId#' } })] }));
     assert.deepEqual(await mapRecord(mapping, { contaId: 'from-row' }, scope, fakeCrm()), { x: 'from-row' });
   });
@@ -71,7 +71,12 @@ describe('mapRecord sources', () => {
   it('throws ConfigError naming the field when the CRM query does not return the column', async () => {
     const field = campo({ integracao_id: 19, campoCrm: { campo: 'fantasia' } });
     const error = await rejectsWith(mapRecord(mappingOf(configRows({ campos: [field] })), { nome: 'x' }, scope, fakeCrm()), ConfigError);
-    assert.deepEqual(error.issues[0], { table: 'campos_integracao', row: field.id, column: 'campo_crm', message: 'column "fantasia" is not returned by the CRM query' });
+    assert.deepEqual(error.issues[0], {
+      table: 'campos_integracao',
+      row: field.id,
+      column: 'campo_crm',
+      message: 'column "fantasia" is not returned by the CRM query',
+    });
   });
 
   it('throws ConfigError for an unknown variable in a texto', async () => {
@@ -141,7 +146,11 @@ describe('mapRecord rules and conversion', () => {
 });
 
 describe('mapRecord obrigatorio', () => {
-  for (const [label, value] of [['null', null], ['blank text', '   '], ['a missing value after rules', '---']] as const) {
+  for (const [label, value] of [
+    ['null', null],
+    ['blank text', '   '],
+    ['a missing value after rules', '---'],
+  ] as const) {
     it(`rejects ${label} naming the field`, async () => {
       const field = campo({ integracao_id: 19, campo_integracao: 'parameters.dadosGeraisCliente.nomCli', campoCrm: { campo: 'nome', obrigatorio: true } });
       const rows = configRows({ campos: [field], regras: [regra({ campos_integracao_id: field.id, tipo: 'SOMENTE_DIGITOS' })] });
@@ -178,7 +187,10 @@ describe('mapRecord CONDICAO', () => {
 
   it('leaves a field out of the request when its condition is false', async () => {
     const { cpf, nome } = cpfCnpj();
-    const rows = configRows({ campos: [cpf, nome], regras: [regra({ campos_integracao_id: cpf.id, tipo: 'CONDICAO', parametro: '{"campo": "tipo_pessoa", "igual": "F"}' })] });
+    const rows = configRows({
+      campos: [cpf, nome],
+      regras: [regra({ campos_integracao_id: cpf.id, tipo: 'CONDICAO', parametro: '{"campo": "tipo_pessoa", "igual": "F"}' })],
+    });
 
     const request = await mapRecord(mappingOf(rows), { tipo_pessoa: 'J', cpf: null, nome: 'ACME' }, scope, fakeCrm());
 
@@ -229,13 +241,25 @@ describe('mapRecord CONDICAO', () => {
 describe('mapRecord lookups (dependencias)', () => {
   const setup = (obrigatoria: boolean) => {
     const field = campo({ integracao_id: 19, campo_integracao: 'parameters.cidCli', campoCrm: { campo: 'cidade_id', tipo: 'inteiro' } });
-    const lookup = dependencia({ campos_integracao_id: field.id, sql: "SELECT codigo_erp, nome FROM cidades WHERE id = '#cidade_id#' AND uf = #uf#", obrigatoria });
+    const lookup = dependencia({
+      campos_integracao_id: field.id,
+      sql: "SELECT codigo_erp, nome FROM cidades WHERE id = '#cidade_id#' AND uf = #uf#",
+      obrigatoria,
+    });
     return { field, lookup, mapping: mappingOf(configRows({ campos: [field], dependencias: [lookup] })) };
   };
 
-  it('takes the first column of the first row, from a query with the row\'s values bound', async () => {
+  it("takes the first column of the first row, from a query with the row's values bound", async () => {
     const { mapping } = setup(false);
-    const crm = fakeCrm([[/FROM cidades/, [{ codigo_erp: '4205407', nome: 'Florianópolis' }, { codigo_erp: '1', nome: 'x' }]]]);
+    const crm = fakeCrm([
+      [
+        /FROM cidades/,
+        [
+          { codigo_erp: '4205407', nome: 'Florianópolis' },
+          { codigo_erp: '1', nome: 'x' },
+        ],
+      ],
+    ]);
 
     const request = await mapRecord(mapping, { cidade_id: 77, uf: "SC' OR 1=1 --" }, scope, crm);
 
@@ -251,7 +275,10 @@ describe('mapRecord lookups (dependencias)', () => {
   it('rejects the record when an obrigatoria lookup finds no row', async () => {
     const { field, lookup, mapping } = setup(true);
     const error = await rejectsWith(mapRecord(mapping, { cidade_id: 77, uf: 'SC' }, scope, fakeCrm([[/cidades/, []]])), RecordError);
-    assert.equal(error.message, `field parameters.cidCli (campos_integracao id=${field.id}) has no value: lookup dependencias id=${lookup.id} is obrigatoria and found no row`);
+    assert.equal(
+      error.message,
+      `field parameters.cidCli (campos_integracao id=${field.id}) has no value: lookup dependencias id=${lookup.id} is obrigatoria and found no row`,
+    );
   });
 
   it('rejects the record when an obrigatoria lookup finds only null', async () => {
@@ -268,11 +295,17 @@ describe('mapRecord lookups (dependencias)', () => {
   it('runs lookups in field id order', async () => {
     const a = campo({ id: 2, integracao_id: 19, campo_integracao: 'a', campoCrm: { campo: 'x' } });
     const b = campo({ id: 1, integracao_id: 19, campo_integracao: 'b', campoCrm: { campo: 'x' } });
-    const rows = configRows({ campos: [a, b], dependencias: [dependencia({ campos_integracao_id: a.id, sql: 'SELECT 2' }), dependencia({ campos_integracao_id: b.id, sql: 'SELECT 1' })] });
+    const rows = configRows({
+      campos: [a, b],
+      dependencias: [dependencia({ campos_integracao_id: a.id, sql: 'SELECT 2' }), dependencia({ campos_integracao_id: b.id, sql: 'SELECT 1' })],
+    });
     const crm = fakeCrm([[/SELECT/, [{ v: 0 }]]]);
 
     await mapRecord(mappingOf(rows), { x: 1 }, scope, crm);
 
-    assert.deepEqual(crm.calls.map((call) => call.text), ['SELECT 1', 'SELECT 2']);
+    assert.deepEqual(
+      crm.calls.map((call) => call.text),
+      ['SELECT 1', 'SELECT 2'],
+    );
   });
 });

@@ -6,7 +6,7 @@ import { applyRule, conditionHolds, type Condition } from '../../../src/mapping/
 describe('applyRule', () => {
   const dePara = { id: 1, tipo: 'DE_PARA' as const, map: { PJ: 'J', PF: 'F', '1': 'ativo', '': 'vazio' } };
 
-  it('DE_PARA maps by the value\'s text and passes unmapped values unchanged', () => {
+  it("DE_PARA maps by the value's text and passes unmapped values unchanged", () => {
     assert.equal(applyRule('PJ', dePara), 'J');
     assert.equal(applyRule(1, dePara), 'ativo');
     assert.equal(applyRule('XX', dePara), 'XX');
@@ -73,10 +73,7 @@ describe('conditionHolds', () => {
     assert.throws(
       () => conditionHolds(rule({ campo: 'tipo', igual: 'F' }), row),
       (error: unknown) =>
-        error instanceof ConfigError &&
-        error.issues[0]!.table === 'regras' &&
-        error.issues[0]!.row === 9 &&
-        /column "tipo"/.test(error.message),
+        error instanceof ConfigError && error.issues[0]!.table === 'regras' && error.issues[0]!.row === 9 && /column "tipo"/.test(error.message),
     );
   });
 });

@@ -4,7 +4,7 @@ import { parseComponents, parseFields, parseMapping } from '../../../src/model';
 import { campo, componente, configRows, dependencia, integracao, regra } from '../builders';
 
 describe('parseFields', () => {
-  it('returns only the integration\'s fields, in id order, with their rules in id order', () => {
+  it("returns only the integration's fields, in id order, with their rules in id order", () => {
     const nome = campo({ id: 12, integracao_id: 19, campo_integracao: 'parameters.nomCli', campoCrm: { campo: 'nome' } });
     const tipo = campo({ id: 11, integracao_id: 19, campo_integracao: 'parameters.tipCli', campoCrm: { campo: 'tipo' } });
     const other = campo({ id: 10, integracao_id: 20, campo_integracao: 'x' });
@@ -20,8 +20,14 @@ describe('parseFields', () => {
     const { fields, issues } = parseFields(19, rows);
 
     assert.deepEqual(issues, []);
-    assert.deepEqual(fields.map((f) => f.id), [11, 12]);
-    assert.deepEqual(fields[1]!.rules.map((r) => r.id), [1, 3]);
+    assert.deepEqual(
+      fields.map((f) => f.id),
+      [11, 12],
+    );
+    assert.deepEqual(
+      fields[1]!.rules.map((r) => r.id),
+      [1, 3],
+    );
     assert.deepEqual(fields[1], {
       id: 12,
       path: 'parameters.nomCli',
@@ -34,7 +40,7 @@ describe('parseFields', () => {
     });
   });
 
-  it('attaches the dependencia as the field\'s lookup, with its consulta parsed', () => {
+  it("attaches the dependencia as the field's lookup, with its consulta parsed", () => {
     const cidade = campo({ integracao_id: 19, campo_integracao: 'cidCli', campoCrm: { campo: 'cidade_id' } });
     const lookup = dependencia({ campos_integracao_id: cidade.id, sql: 'SELECT nome FROM cidades WHERE id = #cidade_id#', obrigatoria: true });
 
@@ -69,7 +75,10 @@ describe('parseFields', () => {
 
   it('rejects two dependencias on one field', () => {
     const field = campo({ integracao_id: 19 });
-    const rows = configRows({ campos: [field], dependencias: [dependencia({ campos_integracao_id: field.id }), dependencia({ campos_integracao_id: field.id })] });
+    const rows = configRows({
+      campos: [field],
+      dependencias: [dependencia({ campos_integracao_id: field.id }), dependencia({ campos_integracao_id: field.id })],
+    });
 
     const { issues } = parseFields(19, rows);
 
@@ -94,7 +103,7 @@ describe('parseFields', () => {
     assert.deepEqual(parseFields(19, configRows({ campos: [a, b], regras: conditions })).issues, []);
   });
 
-  it('rejects a path inside another field\'s value', () => {
+  it("rejects a path inside another field's value", () => {
     const a = campo({ integracao_id: 19, campo_integracao: 'parameters.endereco' });
     const b = campo({ integracao_id: 19, campo_integracao: 'parameters.endereco.cep' });
     assert.match(parseFields(19, configRows({ campos: [a, b] })).issues[0]!.message, /overlaps "parameters.endereco"/);
@@ -104,7 +113,10 @@ describe('parseFields', () => {
     const field = campo({ integracao_id: 19, campo_integracao: 'itens', campoCrm: { componente: 20 } });
     const rows = configRows({
       campos: [field],
-      regras: [regra({ campos_integracao_id: field.id, tipo: 'MAIUSCULAS' }), regra({ campos_integracao_id: field.id, tipo: 'CONDICAO', parametro: '{"campo": "a", "igual": 1}' })],
+      regras: [
+        regra({ campos_integracao_id: field.id, tipo: 'MAIUSCULAS' }),
+        regra({ campos_integracao_id: field.id, tipo: 'CONDICAO', parametro: '{"campo": "a", "igual": 1}' }),
+      ],
       dependencias: [dependencia({ campos_integracao_id: field.id })],
     });
 
@@ -138,8 +150,14 @@ describe('parseComponents', () => {
     assert.deepEqual(issues, []);
     assert.deepEqual(Object.keys(components), ['20', '21']);
     assert.equal(components[20]!.sql, 'SELECT * FROM definicoes WHERE conta_id = #id#');
-    assert.deepEqual(components[20]!.fields.map((f) => f.path), ['codEmp', 'representantes']);
-    assert.deepEqual(components[21]!.fields.map((f) => f.path), ['codRep']);
+    assert.deepEqual(
+      components[20]!.fields.map((f) => f.path),
+      ['codEmp', 'representantes'],
+    );
+    assert.deepEqual(
+      components[21]!.fields.map((f) => f.path),
+      ['codRep'],
+    );
   });
 
   it('reports a component that does not exist or is not a component', () => {
@@ -149,10 +167,13 @@ describe('parseComponents', () => {
 
     const { issues } = parseComponents(19, rows);
 
-    assert.deepEqual(issues.map((i) => [i.table, i.row, i.column]), [
-      ['campos_integracao', missing.id, 'campo_crm'],
-      ['campos_integracao', notComponent.id, 'campo_crm'],
-    ]);
+    assert.deepEqual(
+      issues.map((i) => [i.table, i.row, i.column]),
+      [
+        ['campos_integracao', missing.id, 'campo_crm'],
+        ['campos_integracao', notComponent.id, 'campo_crm'],
+      ],
+    );
     assert.match(issues[0]!.message, /integracao 99 does not exist/);
     assert.match(issues[1]!.message, /integracao 30 is not a component/);
   });
@@ -165,10 +186,13 @@ describe('parseComponents', () => {
 
     const { issues } = parseComponents(19, rows);
 
-    assert.deepEqual(issues.map((i) => [i.table, i.row, i.column]), [
-      ['integracao', 20, 'consulta'],
-      ['campos_integracao', 77, 'campo_crm'],
-    ]);
+    assert.deepEqual(
+      issues.map((i) => [i.table, i.row, i.column]),
+      [
+        ['integracao', 20, 'consulta'],
+        ['campos_integracao', 77, 'campo_crm'],
+      ],
+    );
   });
 
   // 19 ──▶ 20 ──▶ 21 ──▶ 20   (20 and 21 build each other)
@@ -176,7 +200,11 @@ describe('parseComponents', () => {
     const closing = campo({ integracao_id: 21, campo_integracao: 'b', campoCrm: { componente: 20 } });
     const rows = configRows({
       integracoes: [integracao({ id: 19 }), componente(20, 'SELECT 1'), componente(21, 'SELECT 2')],
-      campos: [campo({ integracao_id: 19, campoCrm: { componente: 20 } }), campo({ integracao_id: 20, campo_integracao: 'a', campoCrm: { componente: 21 } }), closing],
+      campos: [
+        campo({ integracao_id: 19, campoCrm: { componente: 20 } }),
+        campo({ integracao_id: 20, campo_integracao: 'a', campoCrm: { componente: 21 } }),
+        closing,
+      ],
     });
 
     const { issues } = parseComponents(19, rows);
@@ -199,7 +227,10 @@ describe('parseComponents', () => {
   it('parses a component used by two fields once', () => {
     const rows = configRows({
       integracoes: [integracao({ id: 19 }), componente(20, 'SELECT 1')],
-      campos: [campo({ integracao_id: 19, campo_integracao: 'a', campoCrm: { componente: 20 } }), campo({ integracao_id: 19, campo_integracao: 'b', campoCrm: { componente: 20 } })],
+      campos: [
+        campo({ integracao_id: 19, campo_integracao: 'a', campoCrm: { componente: 20 } }),
+        campo({ integracao_id: 19, campo_integracao: 'b', campoCrm: { componente: 20 } }),
+      ],
     });
 
     const { components, issues } = parseComponents(19, rows);
@@ -213,7 +244,11 @@ describe('parseMapping', () => {
   it('returns fields and components with the issues of both', () => {
     const rows = configRows({
       integracoes: [integracao({ id: 19 }), componente(20, 'SELECT 1')],
-      campos: [campo({ integracao_id: 19, campoCrm: { componente: 20 } }), campo({ integracao_id: 19, campo_integracao: 'z', campoCrm: '{' }), campo({ integracao_id: 20, campoCrm: { valor: 1, tipo: 'x' } })],
+      campos: [
+        campo({ integracao_id: 19, campoCrm: { componente: 20 } }),
+        campo({ integracao_id: 19, campo_integracao: 'z', campoCrm: '{' }),
+        campo({ integracao_id: 20, campoCrm: { valor: 1, tipo: 'x' } }),
+      ],
     });
 
     const { mapping, issues } = parseMapping(19, rows);

@@ -61,7 +61,7 @@ describe('bindSql: comments and dollar quotes are left alone', () => {
     assert.equal(bindSql("SELECT E'\\'#x#'", params({ x: 1 })).text, "SELECT (E'\\'' || $1::text)");
   });
 
-  it("keeps the U& prefix on literal pieces", () => {
+  it('keeps the U& prefix on literal pieces', () => {
     assert.equal(bindSql("SELECT U&'d\\0061 #x#'", params({ x: 1 })).text, "SELECT (U&'d\\0061 ' || $1::text)");
   });
 });
@@ -80,30 +80,36 @@ describe('bindSql: configuration errors', () => {
   };
 
   it('throws one located issue per unknown variable, wherever it stands', () => {
-    assert.deepEqual(issuesOf(() => bindSql("SELECT #a#, '#b#', '%#c#%', \"#d#\", #a#", params({}), where)), [
-      { ...where, message: 'unknown variable #a#' },
-      { ...where, message: 'unknown variable #b#' },
-      { ...where, message: 'unknown variable #c#' },
-      { ...where, message: 'unknown variable #d#' },
-    ]);
+    assert.deepEqual(
+      issuesOf(() => bindSql("SELECT #a#, '#b#', '%#c#%', \"#d#\", #a#", params({}), where)),
+      [
+        { ...where, message: 'unknown variable #a#' },
+        { ...where, message: 'unknown variable #b#' },
+        { ...where, message: 'unknown variable #c#' },
+        { ...where, message: 'unknown variable #d#' },
+      ],
+    );
   });
 
   it('rejects a variable inside a longer quoted identifier: it cannot be bound', () => {
-    assert.deepEqual(issuesOf(() => bindSql('SELECT "col_#x#" FROM t', params({ x: 1 }), where)), [
-      { ...where, message: 'variable #x# inside the quoted identifier "col_#x#" cannot be bound' },
-    ]);
+    assert.deepEqual(
+      issuesOf(() => bindSql('SELECT "col_#x#" FROM t', params({ x: 1 }), where)),
+      [{ ...where, message: 'variable #x# inside the quoted identifier "col_#x#" cannot be bound' }],
+    );
   });
 
   it('rejects hand-written positional parameters that would collide with ours', () => {
-    assert.deepEqual(issuesOf(() => bindSql('SELECT $1, #a#', params({ a: 1 }), where)), [
-      { ...where, message: 'positional parameter $1 is not allowed: use #name#' },
-    ]);
+    assert.deepEqual(
+      issuesOf(() => bindSql('SELECT $1, #a#', params({ a: 1 }), where)),
+      [{ ...where, message: 'positional parameter $1 is not allowed: use #name#' }],
+    );
   });
 
   it('rejects an unterminated literal', () => {
-    assert.deepEqual(issuesOf(() => bindSql("SELECT 'abc", params({}), where)), [
-      { ...where, message: 'unterminated string literal starting at character 8' },
-    ]);
+    assert.deepEqual(
+      issuesOf(() => bindSql("SELECT 'abc", params({}), where)),
+      [{ ...where, message: 'unterminated string literal starting at character 8' }],
+    );
   });
 
   it('rejects an unterminated comment, identifier and dollar quote', () => {

@@ -36,7 +36,9 @@ const lines = async (rows: ConfigRows, sql?: SqlChecker) => (await validateBase(
 describe('validateBase', () => {
   it('checks campo and CONDICAO columns, texto variables and lookups against what the query returns', async () => {
     const rows = configRows({
-      integracoes: [integracao({ id: 1, parametros_obrigatorios: 'contaId', consulta: JSON.stringify({ consulta: 'SELECT * FROM contas WHERE id = #contaId#' }) })],
+      integracoes: [
+        integracao({ id: 1, parametros_obrigatorios: 'contaId', consulta: JSON.stringify({ consulta: 'SELECT * FROM contas WHERE id = #contaId#' }) }),
+      ],
       campos: [
         campo({ id: 10, campo_integracao: 'p.a', campoCrm: { campo: 'nome' } }),
         campo({ id: 11, campo_integracao: 'p.b', campoCrm: { campo: 'apelido' } }),
@@ -72,7 +74,13 @@ describe('validateBase', () => {
     const rows = configRows({
       integracoes: [
         integracao({ id: 1, indice_valor_retorno: 'codCli', parametros_obrigatorios: 'contaId' }),
-        integracao({ id: 2, dependente: 1, consulta: JSON.stringify({ consulta: 'SELECT * FROM contatos WHERE cli = #codCli#' }), indice_valor_retorno: 'seq', sql_update: 'UPDATE contatos SET id_erpp = #seq# WHERE id = #id#' }),
+        integracao({
+          id: 2,
+          dependente: 1,
+          consulta: JSON.stringify({ consulta: 'SELECT * FROM contatos WHERE cli = #codCli#' }),
+          indice_valor_retorno: 'seq',
+          sql_update: 'UPDATE contatos SET id_erpp = #seq# WHERE id = #id#',
+        }),
       ],
     });
     const sql = fakeSql({ contas: ['id'], contatos: ['id'] });
@@ -81,7 +89,9 @@ describe('validateBase', () => {
   });
 
   it('reports SQL the database refuses, and without a database only the static problems', async () => {
-    const rows = configRows({ integracoes: [integracao({ id: 1, consulta: JSON.stringify({ consulta: 'SELECT * FROM contass' }) }), integracao({ id: 2, tipo_servico: 'INFO' })] });
+    const rows = configRows({
+      integracoes: [integracao({ id: 1, consulta: JSON.stringify({ consulta: 'SELECT * FROM contass' }) }), integracao({ id: 2, tipo_servico: 'INFO' })],
+    });
     assert.deepEqual(await lines(rows, fakeSql({})), [
       'integracao id=1 consulta: SQL error 42P01: relation "contass" does not exist',
       'integracao id=2 tipo_servico: INFO is not run by this engine (only SET)',
