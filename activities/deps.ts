@@ -2,9 +2,13 @@
 import type { AppConfig } from '../src/config/types';
 import type { ReceiverRegistry } from '../src/connectors/registry';
 import type { CrmPools } from '../src/crm/pools';
+import type { Ledgers } from '../src/delivery/ledger';
 
 export interface ActivityDeps {
   config: AppConfig;
+  /** The CRM itself: configuration tables, the integrations' queries and lookups. */
   crm: Pick<CrmPools, 'pool'>;
+  /** The delivery ledger of each base (integrador.envio): every record's status goes through it. */
+  ledgers: Ledgers;
   receivers: Pick<ReceiverRegistry, 'get'>;
 }

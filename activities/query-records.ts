@@ -3,12 +3,12 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ConfigError, type ConfigIssue } from '../src/errors';
-import type { NewRecord, RunKey } from '../src/ledger/ledger';
-import { insertRecords, countRecords } from '../src/ledger/ledger';
 import { asConfigSql } from '../src/crm/sql-errors';
+import { withTransaction } from '../src/crm/transaction';
+import type { NewRecord, RunKey } from '../src/delivery/ledger';
+import { currentStep } from '../src/plan/build-plan';
 import type { SetStep } from '../src/plan/types';
 import { bindSql, checkSqlVariables, checkVariables, Scope, type ScopeLayers } from '../src/templating';
-import { parseAnswerRules } from '../src/answer';
 import type { ActivityDeps } from './deps';
 
 export interface QueryRecordsInput {
@@ -21,7 +21,7 @@ export interface QueryRecordsInput {
 
 export interface QueryRecordsOutput {
   total: number;
-  /** The records are in chunks (lotes) 0..chunks-1, in query order. */
+  /** The records are in chunks 0..chunks-1, in query order. */
   chunks: number;
 }
 
@@ -42,7 +42,6 @@ export function recordKey(row: Record<string, unknown>): string {
 
 /** Names a row-scoped text may use, checked before anything is sent (SPEC §4). */
 function checkStepVariables(step: SetStep, columns: string[], layers: ScopeLayers): ConfigIssue[] {
-  const { rules } = parseAnswerRules(step.answer, { table: 'integracao', row: step.id });
   const known = new Set([...columns, ...new Scope(layers).names()]);
   const issues: ConfigIssue[] = [];
   for (const field of step.fields) {
@@ -52,58 +51,53 @@ function checkStepVariables(step: SetStep, columns: string[], layers: ScopeLayer
   }
   issues.push(...checkVariables(step.link, known, { table: 'integracao', row: step.id, column: 'link' }));
   if (step.sqlUpdate) {
-    const withCaptured = new Set([...known, ...rules.valueKeys]);
+    const withCaptured = new Set([...known, ...step.answer.valueKeys]);
     issues.push(...checkSqlVariables(step.sqlUpdate, withCaptured, { table: 'integracao', row: step.id, column: 'sql_update' }));
   }
   return issues;
 }
 
-export function createQueryRecords(deps: Pick<ActivityDeps, 'crm'>) {
+export function createQueryRecords(deps: Pick<ActivityDeps, 'crm' | 'ledgers'>) {
   return async function queryRecords(input: QueryRecordsInput): Promise<QueryRecordsOutput> {
-    const { run, step } = input;
-    const pool = deps.crm.pool(input.base);
+    const { run } = input;
+    const step = currentStep(input.step);
+    const ledger = deps.ledgers.get(input.base);
     const where = { table: 'integracao', row: step.id, column: 'consulta' };
     const bound = bindSql(step.consulta, new Scope(input.layers), where);
     const keys = new Map<string, number>();
     let seq = 0;
     // A cursor streams the rows into the ledger FETCH_ROWS at a time. A retried attempt reads them again;
     // the ledger's unique key keeps what an earlier attempt inserted (the consulta should have an ORDER BY).
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      await asConfigSql(where, () => client.query({ text: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${bound.text}`, values: bound.values }));
-      for (let checked = false; ;) {
-        const batch = await asConfigSql(where, () => client.query(`FETCH ${FETCH_ROWS} FROM ${CURSOR}`));
-        if (!checked) {
-          const issues = checkStepVariables(
-            step,
-            batch.fields.map((f) => f.name),
-            input.layers,
-          );
-          if (issues.length) throw new ConfigError(issues);
-          checked = true;
+    await withTransaction(
+      deps.crm.pool(input.base),
+      async (client) => {
+        await asConfigSql(where, () => client.query({ text: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${bound.text}`, values: bound.values }));
+        for (let checked = false; ;) {
+          const batch = await asConfigSql(where, () => client.query(`FETCH ${FETCH_ROWS} FROM ${CURSOR}`));
+          if (!checked) {
+            const issues = checkStepVariables(
+              step,
+              batch.fields.map((f) => f.name),
+              input.layers,
+            );
+            if (issues.length) throw new ConfigError(issues);
+            checked = true;
+          }
+          const records: NewRecord[] = batch.rows.map((row) => {
+            let chave = recordKey(row);
+            const n = (keys.get(chave) ?? 0) + 1;
+            keys.set(chave, n);
+            if (n > 1) chave = `${chave}#${n}`; // a query that repeats an id still sends each row once
+            const at = seq++;
+            return { chave, seq: at, chunk: Math.floor(at / input.chunkSize), linha: row };
+          });
+          await ledger.insert(run, records);
+          Context.current().heartbeat(seq);
+          if (batch.rows.length < FETCH_ROWS) break;
         }
-        const records: NewRecord[] = batch.rows.map((row) => {
-          let chave = recordKey(row);
-          const n = (keys.get(chave) ?? 0) + 1;
-          keys.set(chave, n);
-          if (n > 1) chave = `${chave}#${n}`; // a query that repeats an id still sends each row once
-          const at = seq++;
-          return { chave, seq: at, lote: Math.floor(at / input.chunkSize), linha: row };
-        });
-        await insertRecords(pool, run, records);
-        Context.current().heartbeat(seq);
-        if (batch.rows.length < FETCH_ROWS) break;
-      }
-      await client.query('COMMIT');
-    } catch (err) {
-      if (!(err instanceof ConfigError)) broken = err as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release(broken);
-    }
-    return countRecords(pool, run);
+      },
+      { keepsConnection: (err) => err instanceof ConfigError },
+    );
+    return ledger.count(run);
   };
 }

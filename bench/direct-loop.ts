@@ -1,7 +1,7 @@
 // The baseline the engine is measured against: the same CRM query, request mapping, SOAP send, answer
 // reading and write-back, in a plain loop with the same concurrency, without Temporal and without ledger.
 import type { Pool } from 'pg';
-import { parseAnswerRules, readAnswer } from '../src/answer';
+import { readAnswer } from '../src/answer';
 import type { LimitedReceiver } from '../src/connectors/registry';
 import { mapRecord } from '../src/mapping';
 import type { SetStep } from '../src/plan/types';
@@ -13,7 +13,7 @@ export interface DirectTotals {
 }
 
 export async function directLoop(pool: Pool, target: LimitedReceiver, step: SetStep, layers: ScopeLayers): Promise<DirectTotals> {
-  const { rules } = parseAnswerRules(step.answer, { table: 'integracao', row: step.id });
+  const rules = step.answer;
   const lookups = { query: async (sql: { text: string; values: unknown[] }) => (await pool.query({ text: sql.text, values: sql.values })).rows };
   const bound = bindSql(step.consulta, new Scope(layers), { table: 'integracao', row: step.id });
   const rows: Array<Record<string, unknown>> = (await pool.query({ text: bound.text, values: bound.values })).rows;

@@ -5,6 +5,7 @@ import { createActivities } from '../activities';
 import type { AppConfig } from './config/types';
 import { createReceiverRegistry, type ReceiverRegistry } from './connectors/registry';
 import { createCrmPools } from './crm/pools';
+import { createPgLedgers } from './delivery/ledger-pg';
 import { activityLogging } from './logging/activity-logging';
 import { createRunLogs, type RunLogs } from './logging/run-logs';
 import { processMetrics, type Metrics } from './metrics/metrics';
@@ -89,7 +90,7 @@ export async function startWorker(config: AppConfig, overrides: WorkerOverrides 
     namespace: config.temporal.namespace,
     taskQueue: overrides.taskQueue ?? config.temporal.taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: { ...createActivities({ config, crm, receivers }), ...overrides.activities },
+    activities: { ...createActivities({ config, crm, ledgers: createPgLedgers(crm), receivers }), ...overrides.activities },
     interceptors: { activity: [activityLogging(logs)] },
     sinks: metricsSinks(metrics),
     maxConcurrentActivityTaskExecutions: 20,

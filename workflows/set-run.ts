@@ -101,7 +101,7 @@ async function sendStep(step: SetStep, plan: Plan, captured: Captured, run: RunI
   const lane = async () => {
     while (next < window) {
       const i = next++;
-      outputs[i] = await send.sendRecords({ run: runKey, base: plan.request.base, step, layers, lote: from + i });
+      outputs[i] = await send.sendRecords({ run: runKey, base: plan.request.base, step, layers, chunk: from + i });
     }
   };
   await Promise.all(Array.from({ length: Math.min(plan.settings.maxChunksInFlight, window) }, lane));

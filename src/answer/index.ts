@@ -1,4 +1,4 @@
 // Reading receivers' answers (SPEC §7). Pure.
 export { findKey } from './locate';
-export { parseAnswerRules, ANSWER_COLUMNS, type ErrorRule, type ParsedAnswerRules } from './rules';
+export { parseAnswerRules, capturedNames, ANSWER_COLUMNS, type ErrorRule, type ParsedAnswerRules } from './rules';
 export { readAnswer, type AnswerOutcome, type FeedbackItem } from './read-answer';

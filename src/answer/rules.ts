@@ -52,6 +52,11 @@ export function parseAnswerRules(rules: AnswerRules, where: Omit<ConfigIssue, 'm
   };
 }
 
+/** The names an indice_valor_retorno captures (its well-formed value keys), as parseAnswerRules reads them. */
+export function capturedNames(valueKeys: string | null): string[] {
+  return parseAnswerRules({ arrayKey: null, errorKeys: null, valueKeys }).rules.valueKeys;
+}
+
 /** Trimmed comma-separated entries; an empty or null column has none (but `a,,b` has an empty one). */
 function entries(text: string | null): string[] {
   if (text === null || text.trim() === '') return [];

@@ -1,6 +1,6 @@
 // A run's result and its ledger records → the JSON answer of SPEC §9 and its HTTP status.
 import { ErrorCodes } from '../errors';
-import type { RecordView } from '../ledger/ledger';
+import type { RecordView } from '../delivery/ledger';
 import type { RunResult } from '../plan/types';
 
 export interface RecordAnswer {

@@ -1,7 +1,7 @@
 // The progress of a run, from its ledger records: a bar on a terminal, one line per change otherwise
 // (logs, CI, tests).
 import { SingleBar } from 'cli-progress';
-import type { RecordView } from '../ledger/ledger';
+import type { RecordView } from '../delivery/ledger';
 
 export interface ProgressCounts {
   total: number;

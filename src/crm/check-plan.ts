@@ -34,7 +34,7 @@ export async function checkPlanSql(pool: Pool, plan: Plan): Promise<void> {
       }
       const prepared = step.sqlUpdate ? await sql.prepare(step.sqlUpdate) : undefined;
       if (prepared) issues.push({ table: 'integracao', row: step.id, column: 'sql_update', message: prepared });
-      for (const key of step.answer.valueKeys?.split(',') ?? []) if (key.trim()) captured[key.trim()] = null;
+      for (const key of step.answer.valueKeys) captured[key] = null;
     }
   } catch (err) {
     if (!(err instanceof RequestError)) broken = err as Error;

@@ -1,5 +1,6 @@
 // The run of an integration as text, for `integrador plan`: the integrations in execution order, why each
 // one is there (the edge that brought it in), its connection, what it captures, and its components. Pure.
+import { capturedNames } from '../answer';
 import { componentReferences } from '../model/parse-fields';
 import type { ConfigRows, IntegracaoRow } from '../model/types';
 import { runGraph, type Requester } from './execution-order';
@@ -46,7 +47,7 @@ function describe(row: IntegracaoRow, rows: ConfigRows): string {
   const parts = [conexao ? `${conexao.tipo_conexao.trim().toUpperCase()} ${conexao.nome_conexao}` : `conexao ${row.conexao_integracao_id ?? 'none'}`];
   const target = row.porta_ws?.trim() || row.link?.trim();
   if (target) parts.push(target);
-  const captures = list(row.indice_valor_retorno);
+  const captures = capturedNames(row.indice_valor_retorno);
   let text = parts.join(', ');
   if (captures.length) text += `; captures ${captures.join(', ')}`;
   if (row.sql_update?.trim()) text += '; writes back';

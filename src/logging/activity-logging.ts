@@ -9,6 +9,8 @@ interface ActivityArg {
   base?: string;
   request?: { base?: string; empresaId?: number | null; empresaFilialId?: number | null; integracaoId?: number };
   step?: { id?: number };
+  chunk?: number;
+  /** The chunk's old name, in activities scheduled before the rename. */
   lote?: number;
   layers?: { builtins?: Record<string, unknown> };
 }
@@ -17,8 +19,9 @@ const asNumber = (value: unknown): number | null =>
   typeof value === 'number' ? value : typeof value === 'string' && value !== '' && !Number.isNaN(Number(value)) ? Number(value) : null;
 
 /** Base and company from an activity's input: loadPlan has the request, the others the base and built-ins. */
-export function scopeOfActivityInput(arg: unknown): LogScope & { integracao?: number | null; lote?: number } {
+export function scopeOfActivityInput(arg: unknown): LogScope & { integracao?: number | null; chunk?: number } {
   const input = (arg ?? {}) as ActivityArg;
+  const chunk = input.chunk ?? input.lote;
   if (input.request) {
     return {
       base: input.request.base,
@@ -33,7 +36,7 @@ export function scopeOfActivityInput(arg: unknown): LogScope & { integracao?: nu
     empresaId: asNumber(builtins.empresa_id),
     empresaFilialId: asNumber(builtins.empresa_filial_id),
     integracao: input.step?.id ?? null,
-    ...(input.lote !== undefined ? { lote: input.lote } : {}),
+    ...(chunk !== undefined ? { chunk } : {}),
   };
 }
 
@@ -53,14 +56,14 @@ export function activityLogging(logs: RunLogs): ActivityInterceptorsFactory {
     inbound: {
       async execute(input, next) {
         const info = ctx.info;
-        const { integracao, lote, ...scope } = scopeOfActivityInput(input.args[0]);
+        const { integracao, chunk, ...scope } = scopeOfActivityInput(input.args[0]);
         const fields = {
           workflowId: info.workflowExecution?.workflowId,
           runId: info.workflowExecution?.runId,
           activity: info.activityType,
           attempt: info.attempt,
           ...(integracao ? { integracao } : {}),
-          ...(lote !== undefined ? { lote } : {}),
+          ...(chunk !== undefined ? { chunk } : {}),
         };
         const started = Date.now();
         try {

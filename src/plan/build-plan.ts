@@ -1,12 +1,12 @@
 // Configuration rows + a request → the Plan, or every problem at once. Pure: no I/O, so the API's
 // pre-check and the loadPlan activity give the same answer with the same messages.
-import { parseAnswerRules } from '../answer';
+import { capturedNames, parseAnswerRules, type ParsedAnswerRules } from '../answer';
 import type { BaseConfig } from '../config/types';
 import { ConfigError, RequestError, type ConfigIssue } from '../errors';
 import { executionOrder } from '../graph';
 import { parseConsulta, parseMapping } from '../model';
 import type { Parsed } from '../model/parsed';
-import type { ConexaoRow, ConfigRows, IntegracaoRow, TipoConexao } from '../model/types';
+import type { AnswerRules, ConexaoRow, ConfigRows, IntegracaoRow, TipoConexao } from '../model/types';
 import { checkSqlVariables } from '../templating';
 import type { Plan, RunRequest, SetStep } from './types';
 
@@ -92,8 +92,11 @@ function buildStep(row: IntegracaoRow, rows: ConfigRows, base: BaseConfig, known
   else issues.push(...checkSqlVariables(consulta.value, known, at('consulta')));
   const { mapping, issues: mappingIssues } = parseMapping(row.id, rows);
   issues.push(...mappingIssues);
-  const answer = { arrayKey: row.indice_array_retorno, errorKeys: row.indice_erro_retorno, valueKeys: row.indice_valor_retorno };
-  issues.push(...parseAnswerRules(answer, { table: 'integracao', row: row.id }).issues);
+  const answer = parseAnswerRules(
+    { arrayKey: row.indice_array_retorno, errorKeys: row.indice_erro_retorno, valueKeys: row.indice_valor_retorno },
+    { table: 'integracao', row: row.id },
+  );
+  issues.push(...answer.issues);
   if (connection?.type === 'WS' && !row.porta_ws?.trim()) issues.push({ ...at('porta_ws'), message: 'a WS integration needs the operation to call' });
   if (connection && connection.type !== 'DB' && !row.link?.trim()) issues.push({ ...at('link'), message: 'is empty' });
   if (connection?.type === 'DB' && !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(row.link?.trim() ?? '')) {
@@ -111,9 +114,21 @@ function buildStep(row: IntegracaoRow, rows: ConfigRows, base: BaseConfig, known
     consulta: consulta.value,
     fields: mapping.fields,
     components: mapping.components,
-    answer,
+    answer: answer.rules,
     sqlUpdate: row.sql_update?.trim() || null,
   };
+}
+
+/**
+ * A step as recorded in a run's history, for the activities. Plans built before the answer rules were
+ * parsed at build time carry their raw column text (runs in flight across an upgrade): parsed here.
+ */
+export function currentStep(step: SetStep): SetStep {
+  const answer = step.answer as ParsedAnswerRules | AnswerRules;
+  if ('errorRules' in answer) return step;
+  const parsed = parseAnswerRules(answer, { table: 'integracao', row: step.id });
+  if (parsed.issues.length) throw new ConfigError(parsed.issues);
+  return { ...step, answer: parsed.rules };
 }
 
 /**
@@ -142,7 +157,7 @@ export function buildSteps(
 
 /** The names an integration captures from its answer (indice_valor_retorno): variables for later ones. */
 export function capturedBy(row: Pick<IntegracaoRow, 'indice_valor_retorno'>): string[] {
-  return splitList(row.indice_valor_retorno).filter((key) => !key.includes('='));
+  return capturedNames(row.indice_valor_retorno);
 }
 
 /** The parametros_obrigatorios of an integration. */

@@ -1,6 +1,7 @@
 // The Plan: plain data recorded in workflow history (the DSL sample's idea). Connection names, never
 // credentials; SQL and mappings, never row data.
-import type { AnswerRules, ComponentSpec, FieldSpec, TipoConexao } from '../model/types';
+import type { ParsedAnswerRules } from '../answer';
+import type { ComponentSpec, FieldSpec, TipoConexao } from '../model/types';
 
 /** What a caller asks for; also the workflow's input. Small and free of secrets. */
 export interface RunRequest {
@@ -24,7 +25,11 @@ export interface SetStep {
   consulta: string;
   fields: FieldSpec[];
   components: Record<number, ComponentSpec>;
-  answer: AnswerRules;
+  /**
+   * indice_array_retorno / indice_erro_retorno / indice_valor_retorno, parsed once when the plan is built;
+   * `answer.valueKeys` are the names this integration captures for the ones after it.
+   */
+  answer: ParsedAnswerRules;
   sqlUpdate: string | null;
 }
 

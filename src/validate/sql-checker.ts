@@ -1,6 +1,7 @@
 // Asks PostgreSQL about configured SQL without running it for real: the columns a consulta returns, and
 // whether a sql_update compiles. Every check runs inside a transaction that is rolled back.
 import type { PoolClient } from 'pg';
+import { withTransaction } from '../crm/transaction';
 import { bindSql, Scope, variablesIn } from '../templating';
 
 export type Described = { ok: true; columns: string[] } | { ok: false; message: string };
@@ -31,18 +32,21 @@ export function createSqlChecker(client: PoolClient): SqlChecker {
   };
 
   const inRolledBackTransaction = (readOnly: boolean, fn: () => Promise<void>): Promise<string | undefined> =>
-    serial(async () => {
-      await client.query(readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
-      try {
-        await client.query(`SET LOCAL statement_timeout = ${TIMEOUT_MS}`);
-        await fn();
-        return undefined;
-      } catch (err) {
-        return sqlMessage(err);
-      } finally {
-        await client.query('ROLLBACK');
-      }
-    });
+    serial(() =>
+      withTransaction(
+        client,
+        async () => {
+          try {
+            await client.query(`SET LOCAL statement_timeout = ${TIMEOUT_MS}`);
+            await fn();
+            return undefined;
+          } catch (err) {
+            return sqlMessage(err);
+          }
+        },
+        { mode: readOnly ? 'READ ONLY' : undefined, rollback: true },
+      ),
+    );
 
   return {
     columns(sql, scope) {

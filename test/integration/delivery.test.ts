@@ -9,6 +9,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../../activities';
 import { createReceiverRegistry } from '../../src/connectors/registry';
 import { createCrmPools } from '../../src/crm/pools';
+import { createPgLedgers } from '../../src/delivery/ledger-pg';
 import type { RunResult } from '../../src/plan/types';
 import { BASE_KEY, EMPRESA_KEY, INTEGRACAO_KEY } from '../../src/temporal/client';
 import { SET_RUN_WORKFLOW } from '../../src/temporal/constants';
@@ -103,7 +104,7 @@ describe('delivery: a connection that is not safe to resend', () => {
     });
     pools = createCrmPools(env.config);
     receivers = createReceiverRegistry(env.config);
-    real = createActivities({ config: env.config, crm: pools, receivers });
+    real = createActivities({ config: env.config, crm: pools, ledgers: createPgLedgers(pools), receivers });
     await addBatchIntegration(env.crm);
     accounts = await addAccounts(env.crm, 60);
     nextId = accounts.first;

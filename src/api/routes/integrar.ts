@@ -1,7 +1,7 @@
 // GET|POST /integrar (and the PHP paths old callers use): start or join a run, wait for it, answer (SPEC §9).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { planFromCrm } from '../../crm/check-plan';
-import { recordsOfExecution } from '../../ledger/ledger';
+import { recordsOfExecution } from '../../delivery/ledger-pg';
 import type { RunResult } from '../../plan/types';
 import { checkToken } from '../auth';
 import type { AppDeps } from '../app';

@@ -5,7 +5,7 @@
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { recordsOfExecution, recordsOfWorkflow, type RecordView } from '../../ledger/ledger';
+import { recordsOfExecution, recordsOfWorkflow, type RecordView } from '../../delivery/ledger-pg';
 import type { Plan, RunResult } from '../../plan/types';
 import { runAnswer, type RecordAnswer } from '../run-answer';
 

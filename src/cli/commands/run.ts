@@ -62,7 +62,7 @@ export function registerRun(program: Command): void {
         import('../../crm/pools'),
         import('../../crm/check-plan'),
         import('../../temporal/client'),
-        import('../../ledger/ledger'),
+        import('../../delivery/ledger-pg'),
         import('../../api/run-answer'),
         import('../progress'),
       ]);

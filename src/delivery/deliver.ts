@@ -1,0 +1,181 @@
+// One record's delivery: every decision of the state diagram (states.ts, docs/delivery.md) is made here,
+// so a retried attempt never sends a record twice. What the record's status says when it is read:
+//   pendente             → send
+//   enviando (a crash)   → send again only when the connection is safeToResend, else `incerto`
+//   enviado              → write back (the answer is in the ledger), never send again
+//   gravado/erro/incerto → report as is
+// The ledger, the receiver and the CRM lookups are ports, so the unit tests walk every move with fakes.
+// Pure: no I/O of its own.
+import { readAnswer } from '../answer';
+import type { Limiter } from '../connectors/limiter';
+import type { Receiver } from '../connectors/types';
+import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../errors';
+import { mapRecord, type MappingDeps } from '../mapping';
+import type { SetStep } from '../plan/types';
+import { bindSql, renderUrlPath, Scope, type ScopeLayers } from '../templating';
+import type { Claim, Ledger, LedgerRecord, Seen } from './ledger';
+import { ON_PICKUP, type FinalStatus } from './states';
+
+export interface DeliveryPorts {
+  ledger: Pick<Ledger, 'claim' | 'markPending' | 'markSent' | 'markFailed' | 'writeBack'>;
+  receiver: Pick<Receiver, 'send'>;
+  /** The connection's slot (concurrency, rate, Retry-After waits): the claim and the call happen inside it. */
+  limiter: Limiter;
+  /** The connection may receive a request twice (an idempotent receiver): unknown outcomes are resent. */
+  safeToResend: boolean;
+  /** The mapping's CRM lookups (components). */
+  lookups: MappingDeps;
+  /** Masks the connection's secrets in whatever the ledger keeps. */
+  mask(text: string): string;
+}
+
+/** The integration a record belongs to and the run's variables (captured values, params, built-ins). */
+export interface DeliveryStep {
+  step: SetStep;
+  layers: ScopeLayers;
+}
+
+export type RecordOutcome =
+  | { status: FinalStatus; seq: number; values?: Record<string, unknown>; error?: string }
+  /** Not finished by this attempt (nothing was processed, or another attempt owns it): the retried attempt takes it. */
+  | { status: 'retry'; seq: number; error: string; retryAfterMs?: number };
+
+export const UNCERTAIN_AFTER_CRASH =
+  'unknown outcome: an earlier attempt was interrupted after marking it enviando; check the receiver before sending it again';
+
+interface Context extends DeliveryStep {
+  ports: DeliveryPorts;
+}
+
+/**
+ * Takes `record` (as this attempt read it) one step further and says where it ended. Throws when the
+ * attempt itself must fail: a configuration error (the run stops), the ledger unreachable before the call
+ * (nothing was sent), a write-back that failed for a passing reason (the answer is kept; the retried attempt
+ * writes back).
+ */
+export async function deliverRecord(record: LedgerRecord, step: DeliveryStep, ports: DeliveryPorts): Promise<RecordOutcome> {
+  const c: Context = { ...step, ports };
+  switch (ON_PICKUP[record.status]) {
+    case 'report':
+      if (record.status === 'gravado') return { status: 'gravado', seq: record.seq, values: record.valores ?? {} };
+      return { status: record.status as 'erro' | 'incerto', seq: record.seq, error: record.erro ?? undefined };
+    case 'write-back':
+      return writeBack(c, record, record.tentativas, record.valores ?? {});
+    case 'resend-or-incerto':
+      if (ports.safeToResend) return send(c, record);
+      if (await ports.ledger.markFailed(record, 'incerto', { erro: UNCERTAIN_AFTER_CRASH, tipo: 'transporte' })) {
+        return { status: 'incerto', seq: record.seq, error: UNCERTAIN_AFTER_CRASH };
+      }
+      return changedElsewhere(record);
+    case 'send':
+      return send(c, record);
+  }
+}
+
+class ClaimLost extends Error {}
+
+async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
+  const { step, ports } = c;
+  const scope = new Scope({ ...c.layers, row: record.linha });
+  let body: Record<string, unknown>;
+  try {
+    body = await mapRecord(step, record.linha, scope, ports.lookups);
+  } catch (err) {
+    if (!(err instanceof RecordError)) throw err;
+    if (await ports.ledger.markFailed(record, 'erro', { erro: err.message, tipo: 'mapeamento' }))
+      return { status: 'erro', seq: record.seq, error: err.message };
+    return changedElsewhere(record);
+  }
+  const link = step.connection.type === 'API' ? renderUrlPath(step.link, scope) : step.link;
+  const requisicao = ports.mask(JSON.stringify(body));
+  // claimed inside the connection's slot, so only records really about to be sent are `enviando` (a crash
+  // leaves `incerto` only what was being sent or recorded); a Retry-After resend reuses the same claim
+  let attempt = 0; // the claim's attempt number; 0 until claimed
+  let answer: unknown;
+  let sent: string | undefined;
+  try {
+    const result = await ports.limiter.run(async () => {
+      if (!attempt) {
+        const claimed = await ports.ledger.claim(record, requisicao);
+        if (claimed === null) throw new ClaimLost();
+        attempt = claimed;
+      }
+      return ports.receiver.send({ link, operation: step.operation ?? undefined, body, returning: step.answer.valueKeys });
+    });
+    answer = result.answer;
+    sent = result.sent === undefined ? undefined : ports.mask(result.sent);
+  } catch (err) {
+    if (err instanceof ClaimLost) return changedElsewhere(record);
+    if (!attempt) throw err; // the claim itself failed (the ledger is unreachable): nothing was sent
+    return sendFailed(c, record, { id: record.id, attempt }, err);
+  }
+  const claim: Claim = { id: record.id, attempt };
+  const outcome = readAnswer(answer, step.answer);
+  if (!outcome.ok) {
+    const erro = ports.mask(outcome.message);
+    if (await ports.ledger.markFailed(claimedVersion(claim), 'erro', { erro, tipo: 'receptor', resposta: answer, sent })) {
+      return { status: 'erro', seq: record.seq, error: erro };
+    }
+    return changedElsewhere(record);
+  }
+  // on success the ledger keeps the request as mapped (requisicao, from the claim), not the wire text
+  if (step.sqlUpdate) return writeBack(c, record, attempt, outcome.values, { resposta: answer });
+  if (!(await ports.ledger.markSent(claim, { resposta: answer, valores: outcome.values }))) return changedElsewhere(record);
+  return { status: 'enviado', seq: record.seq, values: outcome.values };
+}
+
+/** The call failed after the claim: what the error says about whether the receiver processed it. */
+async function sendFailed(c: Context, record: LedgerRecord, claim: Claim, err: unknown): Promise<RecordOutcome> {
+  const { ledger, mask, safeToResend } = c.ports;
+  const message = mask(err instanceof Error ? err.message : String(err));
+  if (err instanceof ConfigError) {
+    // found before the call (e.g. a porta_ws the WSDL lacks): nothing was sent, and the run stops with a 422
+    await ledger.markFailed(claimedVersion(claim), 'erro', { erro: message, tipo: 'configuracao' });
+    throw err;
+  }
+  const notProcessed = err instanceof TransportError && err.retryable;
+  const resendable = err instanceof UnknownOutcome && safeToResend;
+  if (notProcessed || resendable) {
+    // back to pendente: the retried attempt sends it again (after Retry-After, when the receiver gave one)
+    if (!(await ledger.markPending(claim))) return changedElsewhere(record);
+    return { status: 'retry', seq: record.seq, error: message, retryAfterMs: notProcessed ? err.retryAfterMs : undefined };
+  }
+  const uncertain = err instanceof UnknownOutcome || !(err instanceof TransportError || err instanceof RecordError);
+  const [status, erro, tipo] = uncertain
+    ? (['incerto', `unknown outcome: ${message}`, 'transporte'] as const)
+    : (['erro', message, err instanceof RecordError ? 'receptor' : 'transporte'] as const);
+  if (await ledger.markFailed(claimedVersion(claim), status, { erro, tipo })) return { status, seq: record.seq, error: erro };
+  return changedElsewhere(record);
+}
+
+/**
+ * The write-back (sql_update) with the `gravado` mark. `answer`: the answer that just arrived, for a record
+ * still `enviando` (committed in the same transaction); absent for a record already `enviado`.
+ */
+async function writeBack(
+  c: Context,
+  record: LedgerRecord,
+  attempt: number,
+  values: Record<string, unknown>,
+  answer?: { resposta: unknown },
+): Promise<RecordOutcome> {
+  const { step } = c;
+  if (!step.sqlUpdate) return { status: 'enviado', seq: record.seq, values };
+  const scope = new Scope({ ...c.layers, row: record.linha });
+  const captured = { ...(scope.layers.captured ?? {}), ...values };
+  const sql = bindSql(step.sqlUpdate, scope.with({ captured }), { table: 'integracao', row: step.id, column: 'sql_update' });
+  const result = await c.ports.ledger.writeBack({ recordId: record.id, attempt, sql, answer: answer && { ...answer, valores: values } });
+  if (!result.ok) return { status: 'erro', seq: record.seq, error: result.error };
+  // `already` with an answer in hand: another attempt changed the record under this one
+  if (result.already && answer) return changedElsewhere(record);
+  return { status: 'gravado', seq: record.seq, values };
+}
+
+function claimedVersion(claim: Claim): Seen {
+  return { id: claim.id, status: 'enviando', tentativas: claim.attempt };
+}
+
+/** Another attempt of this chunk changed the record after it was read: leave it to that attempt, look again later. */
+function changedElsewhere(record: LedgerRecord): RecordOutcome {
+  return { status: 'retry', seq: record.seq, error: `ledger record ${record.id} was changed by another attempt` };
+}

@@ -1,0 +1,224 @@
+// The Ledger on PostgreSQL: integrador.envio in each CRM base. Every change is a compare-and-set on the
+// version an attempt read (status and tentativas). The hot path's writes, claims and write-backs, are
+// group-committed per base across every chunk a worker runs (group-commit.ts).
+//
+// The write-back (sql_update) and the `gravado` mark commit in one transaction (SPEC §8): never lost and
+// never applied twice. Two entries:
+// - a record whose answer just arrived (`enviando`): the answer, `gravado` and sql_update commit together;
+//   if that transaction fails for a passing reason, the answer alone is committed (`enviado`), so the
+//   retried attempt writes back without sending again;
+// - a record already `enviado` (a retried attempt): `gravado` and sql_update commit together.
+// Only the expected version of the record becomes `gravado`; the row lock that mark takes makes a
+// concurrent attempt wait and then find it already `gravado`, so it writes nothing.
+//
+// The column `lote` holds the record's chunk number (named before chunks and receiver batches were told apart).
+import type { Pool, PoolClient } from 'pg';
+import type { CrmPools } from '../crm/pools';
+import { isConfigSqlError } from '../crm/sql-errors';
+import { withTransaction } from '../crm/transaction';
+import { groupCommit } from './group-commit';
+import type { Answer, Claim, Failure, Ledger, LedgerRecord, Ledgers, NewRecord, RecordView, RunKey, Seen, WriteBack, WriteBackResult } from './ledger';
+
+export type { RecordView };
+
+type Queryable = Pool | PoolClient;
+
+/** One ledger per base, built on first use; its group commits are shared by every chunk of that base. */
+export function createPgLedgers(crm: Pick<CrmPools, 'pool'>): Ledgers {
+  const ledgers = new Map<string, Ledger>();
+  return {
+    get(base) {
+      let ledger = ledgers.get(base);
+      if (!ledger) {
+        ledger = createPgLedger(crm.pool(base));
+        ledgers.set(base, ledger);
+      }
+      return ledger;
+    },
+  };
+}
+
+export function createPgLedger(pool: Pool): Ledger {
+  const claim = groupCommit(async (claims: Array<{ seen: Seen; requisicao: string }>) =>
+    (await claimMany(pool, claims)).map((value) => ({ status: 'fulfilled' as const, value })),
+  );
+  const writeBack = groupCommit((items: WriteBack[]) => writeBackMany(pool, items));
+  return {
+    insert: (run, records) => insertRecords(pool, run, records),
+    count: (run) => countRecords(pool, run),
+    chunkRecords: (run, chunk) => recordsOfChunk(pool, run, chunk),
+    claim: (seen, requisicao) => claim({ seen, requisicao }),
+    markPending: (c) => markPending(pool, c),
+    markSent: (c, answer) => markSent(pool, c, answer),
+    markFailed: (seen, status, failure) => markFailed(pool, seen, status, failure),
+    writeBack,
+  };
+}
+
+async function insertRecords(db: Queryable, run: RunKey, records: NewRecord[]): Promise<void> {
+  if (!records.length) return;
+  await db.query(
+    `INSERT INTO integrador.envio (workflow_id, execucao_id, integracao_id, chave, seq, lote, linha)
+     SELECT $1, $2, $3, r.chave, r.seq, r.chunk, r.linha
+       FROM jsonb_to_recordset($4::jsonb) AS r(chave text, seq integer, chunk integer, linha jsonb)
+     ON CONFLICT (execucao_id, integracao_id, chave) DO NOTHING`,
+    [run.workflowId, run.execucaoId, run.integracaoId, JSON.stringify(records)],
+  );
+}
+
+async function countRecords(db: Queryable, run: RunKey): Promise<{ total: number; chunks: number }> {
+  const res = await db.query(
+    `SELECT count(*)::int AS total, COALESCE(max(lote) + 1, 0)::int AS chunks FROM integrador.envio
+      WHERE execucao_id = $1 AND integracao_id = $2`,
+    [run.execucaoId, run.integracaoId],
+  );
+  return { total: res.rows[0].total, chunks: res.rows[0].chunks };
+}
+
+async function recordsOfChunk(db: Queryable, run: RunKey, chunk: number): Promise<LedgerRecord[]> {
+  const res = await db.query(
+    `SELECT id, chave, seq, status, linha, resposta, valores, erro, erro_tipo, tentativas FROM integrador.envio
+      WHERE execucao_id = $1 AND integracao_id = $2 AND lote = $3 ORDER BY seq`,
+    [run.execucaoId, run.integracaoId, chunk],
+  );
+  return res.rows;
+}
+
+/** Many claims in one statement (pendente/enviando → enviando); null where a claim was lost. */
+async function claimMany(db: Queryable, claims: Array<{ seen: Seen; requisicao: string }>): Promise<Array<number | null>> {
+  const res = await db.query(
+    `UPDATE integrador.envio e SET status = 'enviando', requisicao = s.requisicao, tentativas = e.tentativas + 1, atualizado_em = now()
+       FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, status text, tentativas integer, requisicao text)
+      WHERE e.id = s.id AND e.status = s.status AND e.tentativas = s.tentativas AND e.status IN ('pendente', 'enviando')
+      RETURNING e.id, e.tentativas`,
+    [JSON.stringify(claims.map((c) => ({ id: c.seen.id, status: c.seen.status, tentativas: c.seen.tentativas, requisicao: c.requisicao })))],
+  );
+  const claimed = new Map<string, number>(res.rows.map((r) => [String(r.id), r.tentativas]));
+  return claims.map((c) => claimed.get(String(c.seen.id)) ?? null);
+}
+
+async function markPending(db: Queryable, claim: Claim): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE integrador.envio SET status = 'pendente', atualizado_em = now() WHERE id = $1 AND status = 'enviando' AND tentativas = $2`,
+    [claim.id, claim.attempt],
+  );
+  return res.rowCount === 1;
+}
+
+async function markSent(db: Queryable, claim: Claim, answer: Answer): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE integrador.envio SET status = 'enviado', resposta = $3, valores = $4,
+            requisicao = COALESCE($5, requisicao), erro = NULL, erro_tipo = NULL, enviado_em = now(), atualizado_em = now()
+      WHERE id = $1 AND status = 'enviando' AND tentativas = $2`,
+    [claim.id, claim.attempt, JSON.stringify(answer.resposta ?? null), JSON.stringify(answer.valores), answer.sent ?? null],
+  );
+  return res.rowCount === 1;
+}
+
+async function markFailed(db: Queryable, seen: Seen, status: 'erro' | 'incerto', failure: Failure): Promise<boolean> {
+  const res = await db.query(
+    `UPDATE integrador.envio SET status = $4, erro = $5, erro_tipo = $6, resposta = COALESCE($7, resposta),
+            requisicao = COALESCE($8, requisicao), atualizado_em = now()
+      WHERE id = $1 AND status = $2 AND tentativas = $3`,
+    [
+      seen.id,
+      seen.status,
+      seen.tentativas,
+      status,
+      failure.erro,
+      failure.tipo,
+      failure.resposta === undefined ? null : JSON.stringify(failure.resposta),
+      failure.sent ?? failure.requisicao ?? null,
+    ],
+  );
+  return res.rowCount === 1;
+}
+
+/**
+ * Inside a write-back transaction: records to `gravado` in one statement. `answer` present: the record is
+ * still `enviando` with this attempt (its answer just arrived, stored with the mark); absent: it is
+ * `enviado`. Returns the ids that changed; the others were already written back by another attempt.
+ */
+async function markWrittenBack(tx: PoolClient, records: WriteBack[]): Promise<Set<string>> {
+  const rows = records.map((r) => ({
+    id: r.recordId,
+    tentativas: r.attempt,
+    fresh: Boolean(r.answer),
+    resposta: r.answer ? (r.answer.resposta ?? null) : null,
+    valores: r.answer?.valores ?? null,
+  }));
+  const res = await tx.query(
+    `UPDATE integrador.envio e SET status = 'gravado',
+            resposta = CASE WHEN s.fresh THEN s.resposta ELSE e.resposta END,
+            valores = CASE WHEN s.fresh THEN s.valores ELSE e.valores END,
+            erro = NULL, erro_tipo = NULL, enviado_em = COALESCE(e.enviado_em, now()), atualizado_em = now()
+       FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, tentativas integer, fresh boolean, resposta jsonb, valores jsonb)
+      WHERE e.id = s.id AND e.tentativas = s.tentativas AND e.status = CASE WHEN s.fresh THEN 'enviando' ELSE 'enviado' END
+      RETURNING e.id`,
+    [JSON.stringify(rows)],
+  );
+  return new Set(res.rows.map((r) => String(r.id)));
+}
+
+/** The marks and the sql_updates of `items` in one transaction; the ids that were not already written back. */
+function writeBackTogether(pool: Pool, items: WriteBack[]): Promise<Set<string>> {
+  return withTransaction(
+    pool,
+    async (tx) => {
+      const changed = await markWrittenBack(tx, items);
+      for (const w of items) if (changed.has(String(w.recordId))) await tx.query({ text: w.sql.text, values: w.sql.values });
+      return changed;
+    },
+    { keepsConnection: isConfigSqlError },
+  );
+}
+
+async function writeBackOne(pool: Pool, w: WriteBack): Promise<WriteBackResult> {
+  const claim = { id: w.recordId, attempt: w.attempt };
+  try {
+    const changed = await writeBackTogether(pool, [w]);
+    return { ok: true, already: !changed.has(String(w.recordId)) };
+  } catch (err) {
+    // keep the answer: a passing failure (connection, serialization) is written back by the retried attempt
+    if (w.answer) await markSent(pool, claim, w.answer);
+    if (!isConfigSqlError(err)) throw err;
+    const error = `sent, but sql_update failed (SQL error ${err.code}): ${err.message}`;
+    await markFailed(pool, { id: w.recordId, status: 'enviado', tentativas: w.attempt }, 'erro', { erro: error, tipo: 'gravacao' });
+    return { ok: false, error };
+  }
+}
+
+/**
+ * The write-backs of many records in one transaction (a group commit: one `gravado` statement, their
+ * sql_updates, one commit). Any failure rolls the group back and writes each record back on its own, so
+ * one record's bad SQL or a passing error is judged for that record only.
+ */
+async function writeBackMany(pool: Pool, items: WriteBack[]): Promise<Array<PromiseSettledResult<WriteBackResult>>> {
+  if (items.length > 1) {
+    const changed = await writeBackTogether(pool, items).catch(() => undefined);
+    if (changed) return items.map((w) => ({ status: 'fulfilled', value: { ok: true, already: !changed.has(String(w.recordId)) } }));
+  }
+  return Promise.allSettled(items.map((w) => writeBackOne(pool, w)));
+}
+
+/** Every record of one execution (a run and its continue-as-new chain). */
+export async function recordsOfExecution(db: Queryable, execucaoId: string): Promise<RecordView[]> {
+  const res = await db.query(
+    `SELECT integracao_id, chave, status, valores, erro, erro_tipo, tentativas, atualizado_em
+       FROM integrador.envio WHERE execucao_id = $1 ORDER BY id`,
+    [execucaoId],
+  );
+  return res.rows;
+}
+
+/** Every record of the newest execution of a workflow id, for the API and the CLI. */
+export async function recordsOfWorkflow(db: Queryable, workflowId: string): Promise<RecordView[]> {
+  const res = await db.query(
+    `SELECT integracao_id, chave, status, valores, erro, erro_tipo, tentativas, atualizado_em
+       FROM integrador.envio
+      WHERE execucao_id = (SELECT execucao_id FROM integrador.envio WHERE workflow_id = $1 ORDER BY criado_em DESC, id DESC LIMIT 1)
+      ORDER BY id`,
+    [workflowId],
+  );
+  return res.rows;
+}

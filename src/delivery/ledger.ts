@@ -1,0 +1,113 @@
+// The delivery ledger as a port: what the activities and deliverRecord need from integrador.envio (SPEC §8),
+// the proof that nothing was sent twice or lost. ledger-pg.ts is the PostgreSQL implementation; the unit
+// tests use an in-memory one. Every change is a compare-and-set on the version an attempt read, so two
+// attempts of one chunk (a zombie worker and its replacement) never both send a record, and a late attempt
+// never overwrites what a newer one decided: a method answers false (or null) when it lost that race. Pure.
+import type { BoundSql } from '../templating';
+import type { ErrorKind, RecordStatus } from './states';
+
+export interface RunKey {
+  workflowId: string;
+  execucaoId: string;
+  integracaoId: number;
+}
+
+export interface NewRecord {
+  chave: string;
+  seq: number;
+  /** The chunk (one sendRecords activity) the record belongs to. */
+  chunk: number;
+  linha: Record<string, unknown>;
+}
+
+export interface LedgerRecord {
+  id: string;
+  chave: string;
+  seq: number;
+  status: RecordStatus;
+  linha: Record<string, unknown>;
+  resposta: unknown;
+  valores: Record<string, unknown> | null;
+  erro: string | null;
+  erro_tipo: ErrorKind | null;
+  tentativas: number;
+}
+
+/** A record as the API and the CLI show it. */
+export interface RecordView {
+  integracao_id: number;
+  chave: string;
+  status: RecordStatus;
+  valores: Record<string, unknown> | null;
+  erro: string | null;
+  erro_tipo: ErrorKind | null;
+  tentativas: number;
+  atualizado_em: Date;
+}
+
+/** A record's version as an attempt read it: every change is conditional on it. */
+export type Seen = Pick<LedgerRecord, 'id' | 'status' | 'tentativas'>;
+
+/** A record this attempt claimed (`enviando`, with the attempt number the claim gave it). */
+export interface Claim {
+  id: string;
+  attempt: number;
+}
+
+/** The receiver's answer and the values captured from it. `sent`: the wire text, when it should replace the mapped request. */
+export interface Answer {
+  resposta: unknown;
+  valores: Record<string, unknown>;
+  sent?: string;
+}
+
+export interface Failure {
+  erro: string;
+  tipo: ErrorKind;
+  resposta?: unknown;
+  requisicao?: string;
+  sent?: string;
+}
+
+export interface WriteBack {
+  recordId: string;
+  /** The attempt number that claimed the record (unchanged once it is `enviado`). */
+  attempt: number;
+  /** The integration's sql_update, bound for this record. */
+  sql: BoundSql;
+  /** The answer that just arrived, for a record still `enviando`; absent for a record already `enviado`. */
+  answer?: Omit<Answer, 'sent'>;
+}
+
+/** `already`: another attempt had written it back. Not ok: the SQL fails for this record (a configuration problem). */
+export type WriteBackResult = { ok: true; already: boolean } | { ok: false; error: string };
+
+export interface Ledger {
+  /** Stores a query's rows as `pendente`; a retried activity inserts nothing twice. */
+  insert(run: RunKey, records: NewRecord[]): Promise<void>;
+  /** How many records a step has and in how many chunks (0..chunks-1, in `seq` order). */
+  count(run: RunKey): Promise<{ total: number; chunks: number }>;
+  /** One chunk's records, in `seq` order. */
+  chunkRecords(run: RunKey, chunk: number): Promise<LedgerRecord[]>;
+  /**
+   * pendente (or enviando after a crash) → enviando before the call, committed before anything is sent.
+   * The attempt number that owns the send, or null when another attempt moved the record on.
+   */
+  claim(seen: Seen, requisicao: string): Promise<number | null>;
+  /** enviando → pendente: the request cannot have been processed, so it may be sent again. */
+  markPending(claim: Claim): Promise<boolean>;
+  /** enviando → enviado: the answer is kept, so a retried attempt writes back without resending. */
+  markSent(claim: Claim, answer: Answer): Promise<boolean>;
+  /** `seen` → erro or incerto. */
+  markFailed(seen: Seen, status: 'erro' | 'incerto', failure: Failure): Promise<boolean>;
+  /**
+   * The sql_update and enviando/enviado → gravado in one transaction. On a passing failure it keeps the
+   * answer (`enviado`) and throws; when the SQL fails for this record it marks it `erro` (gravacao).
+   */
+  writeBack(w: WriteBack): Promise<WriteBackResult>;
+}
+
+/** The ledger of each base (each CRM database holds its own integrador.envio). */
+export interface Ledgers {
+  get(base: string): Ledger;
+}
