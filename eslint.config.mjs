@@ -47,6 +47,10 @@ export default tseslint.config(
       'src/plan/**/*.ts',
       'src/mapping/**/*.ts',
       'src/answer/**/*.ts',
+      'src/delivery/states.ts',
+      'src/delivery/ledger.ts',
+      'src/delivery/deliver.ts',
+      'src/delivery/group-commit.ts',
     ],
     rules: {
       'no-restricted-imports': [

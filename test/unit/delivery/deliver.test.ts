@@ -1,0 +1,346 @@
+// deliverRecord, one test per row of the state diagram (docs/delivery.md, src/delivery/states.ts), against
+// an in-memory ledger and a scripted receiver. A crash is a call that never returns: the attempt is
+// abandoned where it stands and a new attempt reads the record back from the ledger.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { deliverRecord, UNCERTAIN_AFTER_CRASH, type DeliveryPorts } from '../../../src/delivery/deliver';
+import type { LedgerRecord } from '../../../src/delivery/ledger';
+import { TRANSITIONS } from '../../../src/delivery/states';
+import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../../../src/errors';
+import type { SetStep } from '../../../src/plan/types';
+import { accepted, FakeLedger, FakeReceiver, g5Step, movesSeen, ports, refused } from './fakes';
+
+const layers = { captured: {}, params: {}, builtins: { base_crm: 'demo' } };
+const never = () => new Promise<never>(() => undefined);
+
+function setup(opts: { step?: Partial<SetStep>; ports?: Partial<DeliveryPorts>; script?: ConstructorParameters<typeof FakeReceiver>[0] } = {}) {
+  const ledger = new FakeLedger();
+  const receiver = new FakeReceiver(opts.script ?? (async () => accepted(7001)));
+  const step = g5Step(opts.step);
+  const p = ports(ledger, receiver, opts.ports);
+  const deliver = (record: LedgerRecord) => deliverRecord(record, { step, layers }, p);
+  return { ledger, receiver, step, deliver };
+}
+
+describe('deliverRecord: pendente', () => {
+  test('pendente → enviando → gravado: answer ok; answer, sql_update and mark in one write-back', async () => {
+    const { ledger, receiver, deliver } = setup();
+    const record = ledger.add();
+    const outcome = await deliver(record);
+    assert.deepEqual(outcome, { status: 'gravado', seq: record.seq, values: { codCli: 7001 } });
+    assert.deepEqual(ledger.moves, ['pendente→enviando', 'enviando→gravado']);
+    assert.equal(receiver.calls.length, 1);
+    assert.deepEqual(receiver.calls[0], {
+      link: '/g5?wsdl',
+      operation: 'GravarClientes',
+      body: { parameters: { nomCli: 'Cliente 1' } },
+      returning: ['codCli'],
+    });
+    assert.deepEqual(ledger.writtenBack, [record.id]);
+    const stored = ledger.read(record.id);
+    assert.deepEqual([stored.tentativas, stored.valores, stored.requisicao], [1, { codCli: 7001 }, '{"parameters":{"nomCli":"Cliente 1"}}']);
+  });
+
+  test('pendente → enviando → enviado: answer ok, no sql_update', async () => {
+    const { ledger, deliver } = setup({ step: { sqlUpdate: null } });
+    const record = ledger.add();
+    assert.deepEqual(await deliver(record), { status: 'enviado', seq: record.seq, values: { codCli: 7001 } });
+    assert.deepEqual(ledger.moves, ['pendente→enviando', 'enviando→enviado']);
+    assert.deepEqual(ledger.writtenBack, []);
+    assert.deepEqual(ledger.read(record.id).resposta, accepted(7001).answer);
+  });
+
+  test('pendente → erro: mapping error, the request cannot be built and nothing is sent', async () => {
+    const { ledger, receiver, deliver } = setup();
+    const record = ledger.add({ linha: { id: 1, nome: null } });
+    const outcome = await deliver(record);
+    assert.equal(outcome.status, 'erro');
+    assert.match(outcome.error!, /field parameters\.nomCli \(campos_integracao id=1\)/);
+    assert.deepEqual(ledger.moves, ['pendente→erro']);
+    assert.equal(ledger.read(record.id).erro_tipo, 'mapeamento');
+    assert.equal(receiver.calls.length, 0);
+  });
+
+  test('a mapping failure that is not the record’s fault (a configuration error) fails the attempt, nothing marked', async () => {
+    const { ledger, receiver, deliver } = setup({
+      step: { fields: [{ id: 2, path: 'parameters.x', source: { kind: 'campo', column: 'nao_existe' }, obrigatorio: false, rules: [] }] },
+    });
+    const record = ledger.add();
+    await assert.rejects(deliver(record), ConfigError);
+    assert.deepEqual(ledger.moves, []);
+    assert.equal(receiver.calls.length, 0);
+  });
+});
+
+describe('deliverRecord: enviando, after the call', () => {
+  test('enviando → erro: business error in the answer (erro_tipo receptor), the answer and wire text kept', async () => {
+    const { ledger, deliver } = setup({ script: async () => refused('CNPJ inválido') });
+    const record = ledger.add();
+    const outcome = await deliver(record);
+    assert.equal(outcome.status, 'erro');
+    assert.match(outcome.error!, /CNPJ inválido/);
+    assert.deepEqual(ledger.moves, ['pendente→enviando', 'enviando→erro']);
+    const stored = ledger.read(record.id);
+    assert.deepEqual([stored.erro_tipo, stored.resposta, stored.requisicao], ['receptor', refused('CNPJ inválido').answer, '<soap>refused</soap>']);
+    assert.deepEqual(ledger.writtenBack, []);
+  });
+
+  test('enviando → erro: the receiver refuses the record (RecordError, e.g. a SOAP fault)', async () => {
+    const { ledger, deliver } = setup({
+      script: async () => {
+        throw new RecordError('GravarClientes: SOAP Fault soap:Server: cliente bloqueado');
+      },
+    });
+    const outcome = await deliver(ledger.add());
+    assert.deepEqual([outcome.status, outcome.error], ['erro', 'GravarClientes: SOAP Fault soap:Server: cliente bloqueado']);
+    assert.deepEqual(ledger.moves, ['pendente→enviando', 'enviando→erro']);
+    assert.equal(ledger.read('1').erro_tipo, 'receptor');
+  });
+
+  test('enviando → erro: a final transport error (erro_tipo transporte), secrets masked', async () => {
+    const { ledger, deliver } = setup({
+      script: async () => {
+        throw new TransportError('HTTP 500 for user:s3cret', false);
+      },
+    });
+    const outcome = await deliver(ledger.add());
+    assert.deepEqual([outcome.status, outcome.error], ['erro', 'HTTP 500 for user:***']);
+    assert.deepEqual(ledger.moves, ['pendente→enviando', 'enviando→erro']);
+    assert.equal(ledger.read('1').erro_tipo, 'transporte');
+  });
+
+  test('enviando → erro: configuration error found before the call (erro_tipo configuracao); the attempt fails', async () => {
+    const { ledger, deliver } = setup({
+      script: async () => {
+        throw new ConfigError([{ table: 'integracao', row: 19, column: 'porta_ws', message: 'GravarClientes is not in the WSDL' }]);
+      },
+    });
+    await assert.rejects(deliver(ledger.add()), ConfigError);
+    assert.deepEqual(ledger.moves, ['pendente→enviando', 'enviando→erro']);
+    assert.equal(ledger.read('1').erro_tipo, 'configuracao');
+  });
+
+  test('enviando → pendente: retryable transport (not processed), left for the retried attempt after Retry-After', async () => {
+    const { ledger, receiver, deliver } = setup({
+      script: async (_req, call) => {
+        if (call === 1) throw new TransportError('HTTP 503 with Retry-After', true, 2_000);
+        return accepted(7002);
+      },
+    });
+    const record = ledger.add();
+    assert.deepEqual(await deliver(record), { status: 'retry', seq: record.seq, error: 'HTTP 503 with Retry-After', retryAfterMs: 2_000 });
+    assert.deepEqual(ledger.moves, ['pendente→enviando', 'enviando→pendente']);
+    // the retried attempt sends it again and writes it back
+    assert.equal((await deliver(ledger.read(record.id))).status, 'gravado');
+    assert.equal(receiver.calls.length, 2);
+    assert.equal(ledger.read(record.id).tentativas, 2);
+  });
+
+  test('enviando → incerto: unknown outcome (timeout after sending), never resent', async () => {
+    const { ledger, receiver, deliver } = setup({
+      script: async () => {
+        throw new UnknownOutcome('timeout after 30000 ms');
+      },
+    });
+    const record = ledger.add();
+    const outcome = await deliver(record);
+    assert.deepEqual([outcome.status, outcome.error], ['incerto', 'unknown outcome: timeout after 30000 ms']);
+    assert.deepEqual(ledger.moves, ['pendente→enviando', 'enviando→incerto']);
+    // a retried attempt reports it as is
+    assert.deepEqual(await deliver(ledger.read(record.id)), { status: 'incerto', seq: record.seq, error: 'unknown outcome: timeout after 30000 ms' });
+    assert.equal(receiver.calls.length, 1);
+  });
+
+  test('enviando → incerto: an unexpected error during the call is an unknown outcome', async () => {
+    const { ledger, deliver } = setup({
+      script: async () => {
+        throw new Error('socket hang up');
+      },
+    });
+    const outcome = await deliver(ledger.add());
+    assert.deepEqual([outcome.status, outcome.error], ['incerto', 'unknown outcome: socket hang up']);
+    assert.equal(ledger.read('1').erro_tipo, 'transporte');
+  });
+
+  test('enviando → pendente: unknown outcome when the connection is safeToResend', async () => {
+    const { ledger, deliver } = setup({
+      ports: { safeToResend: true },
+      script: async () => {
+        throw new UnknownOutcome('connection reset');
+      },
+    });
+    const record = ledger.add();
+    assert.deepEqual(await deliver(record), { status: 'retry', seq: record.seq, error: 'connection reset', retryAfterMs: undefined });
+    assert.deepEqual(ledger.moves, ['pendente→enviando', 'enviando→pendente']);
+  });
+});
+
+describe('deliverRecord: crashes and retried attempts', () => {
+  test('enviando after a crash → incerto (not safeToResend): never sent again', async () => {
+    const { ledger, receiver, deliver } = setup({ script: never });
+    const record = ledger.add();
+    void deliver(record); // the worker dies during the call
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(ledger.read(record.id).status, 'enviando');
+    const outcome = await deliver(ledger.read(record.id));
+    assert.deepEqual(outcome, { status: 'incerto', seq: record.seq, error: UNCERTAIN_AFTER_CRASH });
+    assert.deepEqual(ledger.moves, ['pendente→enviando', 'enviando→incerto']);
+    assert.equal(receiver.calls.length, 1);
+    assert.equal(ledger.read(record.id).erro_tipo, 'transporte');
+  });
+
+  test('enviando after a crash → resent when the connection is safeToResend, written back once', async () => {
+    const { ledger, receiver, deliver } = setup({ ports: { safeToResend: true }, script: async (_req, call) => (call === 1 ? never() : accepted(7003)) });
+    const record = ledger.add();
+    void deliver(record);
+    await new Promise((resolve) => setImmediate(resolve));
+    const outcome = await deliver(ledger.read(record.id));
+    assert.deepEqual(outcome, { status: 'gravado', seq: record.seq, values: { codCli: 7003 } });
+    assert.deepEqual(ledger.moves, ['pendente→enviando', 'enviando→enviando', 'enviando→gravado']);
+    assert.equal(receiver.calls.length, 2);
+    assert.deepEqual(ledger.writtenBack, [record.id]);
+  });
+
+  test('enviando after a crash, safeToResend, and the record cannot be mapped → erro', async () => {
+    const { ledger, receiver, deliver } = setup({ ports: { safeToResend: true } });
+    const record = ledger.add({ status: 'enviando', tentativas: 1, linha: { id: 1, nome: '' } });
+    assert.equal((await deliver(record)).status, 'erro');
+    assert.deepEqual(ledger.moves, ['enviando→erro']);
+    assert.equal(receiver.calls.length, 0);
+  });
+
+  test('enviado → gravado: a retried attempt writes back without resending', async () => {
+    const { ledger, receiver, deliver } = setup();
+    const record = ledger.add({ status: 'enviado', tentativas: 1, valores: { codCli: 7004 }, resposta: accepted(7004).answer });
+    assert.deepEqual(await deliver(record), { status: 'gravado', seq: record.seq, values: { codCli: 7004 } });
+    assert.deepEqual(ledger.moves, ['enviado→gravado']);
+    assert.equal(receiver.calls.length, 0);
+    assert.deepEqual(ledger.writtenBack, [record.id]);
+  });
+
+  test('enviado without sql_update: reported enviado, nothing sent or written', async () => {
+    const { ledger, receiver, deliver } = setup({ step: { sqlUpdate: null } });
+    const record = ledger.add({ status: 'enviado', tentativas: 1, valores: { codCli: 7005 } });
+    assert.deepEqual(await deliver(record), { status: 'enviado', seq: record.seq, values: { codCli: 7005 } });
+    assert.deepEqual([ledger.moves, receiver.calls.length], [[], 0]);
+  });
+
+  test('write-back failure for a passing reason: the answer is kept (enviado), the attempt fails; the retried attempt writes back, never resends', async () => {
+    const { ledger, receiver, deliver } = setup();
+    ledger.failNextWriteBack = Object.assign(new Error('could not serialize access'), { code: '40001' });
+    const record = ledger.add();
+    await assert.rejects(deliver(record), /could not serialize access/);
+    assert.equal(ledger.read(record.id).status, 'enviado');
+    assert.deepEqual(ledger.read(record.id).valores, { codCli: 7001 });
+    assert.deepEqual(await deliver(ledger.read(record.id)), { status: 'gravado', seq: record.seq, values: { codCli: 7001 } });
+    assert.deepEqual(ledger.moves, ['pendente→enviando', 'enviando→enviado', 'enviado→gravado']);
+    assert.equal(receiver.calls.length, 1);
+    assert.deepEqual(ledger.writtenBack, [record.id]);
+  });
+
+  test('a crash after the answer, before it was recorded: enviando → incerto, never resent', async () => {
+    const { ledger, receiver, deliver } = setup();
+    const record = ledger.add();
+    const writeBack = ledger.writeBack.bind(ledger);
+    ledger.writeBack = never; // the worker dies inside the write-back
+    void deliver(record);
+    await new Promise((resolve) => setImmediate(resolve));
+    ledger.writeBack = writeBack;
+    assert.equal((await deliver(ledger.read(record.id))).status, 'incerto');
+    assert.deepEqual([receiver.calls.length, ledger.writtenBack], [1, []]);
+  });
+
+  test('enviado → erro (gravacao): the sql_update fails for this record, the answer kept', async () => {
+    const { ledger, deliver } = setup({ step: { sqlUpdate: 'UPDATE contas SET no_such_column = #codCli# WHERE id = #id#' } });
+    const record = ledger.add();
+    const outcome = await deliver(record);
+    assert.equal(outcome.status, 'erro');
+    assert.match(outcome.error!, /^sent, but sql_update failed \(SQL error 42703\)/);
+    assert.deepEqual(ledger.moves, ['pendente→enviando', 'enviando→enviado', 'enviado→erro']);
+    const stored = ledger.read(record.id);
+    assert.deepEqual([stored.erro_tipo, stored.valores], ['gravacao', { codCli: 7001 }]);
+  });
+
+  for (const status of ['gravado', 'erro', 'incerto'] as const) {
+    test(`${status}: reported as is, nothing sent or changed`, async () => {
+      const { ledger, receiver, deliver } = setup();
+      const record = ledger.add({ status, tentativas: 1, valores: { codCli: 1 }, erro: status === 'gravado' ? null : 'earlier' });
+      const outcome = await deliver(record);
+      assert.deepEqual(outcome, status === 'gravado' ? { status, seq: 1, values: { codCli: 1 } } : { status, seq: 1, error: 'earlier' });
+      assert.deepEqual([ledger.moves, receiver.calls.length], [[], 0]);
+    });
+  }
+});
+
+describe('deliverRecord: another attempt changed the record (claim lost, changed elsewhere) → retry', () => {
+  const changedElsewhere = (id: string) => `ledger record ${id} was changed by another attempt`;
+
+  test('claim lost: another attempt claimed it first, nothing sent', async () => {
+    const { ledger, receiver, deliver } = setup();
+    const record = ledger.add();
+    await ledger.claim(record, '{}'); // the other attempt
+    assert.deepEqual(await deliver(record), { status: 'retry', seq: record.seq, error: changedElsewhere(record.id) });
+    assert.equal(receiver.calls.length, 0);
+  });
+
+  test('the ledger unreachable at the claim: the attempt fails, nothing sent', async () => {
+    const { ledger, receiver, deliver } = setup();
+    ledger.failNextClaim = new Error('connect ECONNREFUSED');
+    await assert.rejects(deliver(ledger.add()), /ECONNREFUSED/);
+    assert.deepEqual([ledger.moves, receiver.calls.length], [[], 0]);
+  });
+
+  test('changed during the call (a newer attempt marked it incerto): the answer is not recorded over it', async () => {
+    const s = setup({
+      step: { sqlUpdate: null },
+      script: async () => {
+        await s.ledger.markFailed(s.ledger.read('1'), 'incerto', { erro: UNCERTAIN_AFTER_CRASH, tipo: 'transporte' });
+        return accepted(7006);
+      },
+    });
+    const ledger = s.ledger;
+    const record = ledger.add();
+    assert.deepEqual(await s.deliver(record), { status: 'retry', seq: record.seq, error: changedElsewhere(record.id) });
+    assert.equal(ledger.read(record.id).status, 'incerto');
+  });
+
+  test('written back by another attempt while this one held the answer', async () => {
+    const s = setup({
+      script: async () => {
+        // a newer attempt resent it (safeToResend) and wrote it back
+        const seen = s.ledger.read('1');
+        const attempt = (await s.ledger.claim(seen, '{}'))!;
+        await s.ledger.writeBack({ recordId: '1', attempt, sql: { text: 'UPDATE', values: [] }, answer: { resposta: {}, valores: {} } });
+        return accepted(7007);
+      },
+    });
+    const ledger = s.ledger;
+    const record = ledger.add();
+    assert.deepEqual(await s.deliver(record), { status: 'retry', seq: record.seq, error: changedElsewhere(record.id) });
+    assert.deepEqual(ledger.writtenBack, [record.id]);
+  });
+
+  test('a business error after another attempt changed the record: left to that attempt', async () => {
+    const s = setup({
+      script: async () => {
+        await s.ledger.markFailed(s.ledger.read('1'), 'incerto', { erro: UNCERTAIN_AFTER_CRASH, tipo: 'transporte' });
+        return refused('duplicado');
+      },
+    });
+    const ledger = s.ledger;
+    assert.equal((await s.deliver(ledger.add())).status, 'retry');
+    assert.equal(ledger.read('1').status, 'incerto');
+  });
+});
+
+test('every move of the TRANSITIONS table is made by some test above', () => {
+  const table = TRANSITIONS.map((t) => `${t.from}→${t.to}`);
+  assert.deepEqual(
+    table.filter((move) => !movesSeen.has(move)),
+    [],
+  );
+  assert.deepEqual(
+    [...movesSeen].filter((move) => !table.includes(move)),
+    [],
+  );
+});
