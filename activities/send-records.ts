@@ -23,8 +23,6 @@ export interface SendRecordsInput {
   lote?: number;
 }
 
-export type { FinalStatus };
-
 export interface SendRecordsOutput {
   counts: Partial<Record<FinalStatus, number>>;
   /** Values captured by the chunk's last successful record (by query order): variables for later steps. */
