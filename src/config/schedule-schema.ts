@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { toRunRequest } from '../api/run-request';
 import { RequestError, type ConfigIssue } from '../errors';
+import type { RunRequest } from '../plan/types';
 
 /** Five to seven cron fields (minute hour day month weekday [year]) or a macro such as `@daily`; Temporal checks the rest. */
 const CRON = /^(@[a-z]+(\s+\S+)?|(\S+\s+){4,6}\S+)$/;
@@ -17,6 +18,14 @@ export function everyMs(every: string): number {
 
 /** The /integrar name of each schedule field, to report a refused request at the field the file has. */
 const FIELD_OF: Record<string, string> = { base_crm: 'base', empresa_id: 'empresa', empresa_filial_id: 'filial', integracao_servico_id: 'integracao' };
+
+/** One schedule, after checking: when it fires and the request each firing starts. */
+export interface ScheduleConfig {
+  cron?: string;
+  every?: string;
+  timezone?: string;
+  request: RunRequest;
+}
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
@@ -45,7 +54,7 @@ const entry = z
       ctx.addIssue({ code: 'custom', path: field ? [field] : ['params', ...(err.parameter ? [err.parameter] : [])], message });
     }
   })
-  .transform((s) => ({
+  .transform((s): ScheduleConfig => ({
     cron: s.cron,
     every: s.every,
     timezone: s.timezone,
@@ -59,8 +68,6 @@ function request(s: { base: string; empresa?: number; filial?: number; integraca
 export const schedulesSchema = z.record(z.string(), entry).default({});
 /** The name becomes the Temporal schedule id (`integrador-<name>`), shown in the UI and typed in the CLI. */
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
-
-export type ScheduleConfig = z.infer<typeof entry>;
 
 /** A bad name, or a schedule naming a base the file does not have, is a configuration error naming it. */
 export function scheduleIssues(schedules: Record<string, ScheduleConfig>, bases: Record<string, unknown>): ConfigIssue[] {
