@@ -11,6 +11,15 @@ const CRON = /^(@[a-z]+(\s+\S+)?|(\S+\s+){4,6}\S+)$/;
 const EVERY = /^(\d+)(s|m|h|d)$/;
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 export function everyMs(every: string): number {
   const [, amount, unit] = EVERY.exec(every)!;
   return Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
@@ -38,7 +47,7 @@ const entry = z
     cron: z.string().trim().regex(CRON, 'cron is five fields (minute hour day month weekday), e.g. "0 2 * * *", or a macro such as @daily').optional(),
     every: z.string().trim().regex(EVERY, 'every is a number and a unit, e.g. "30s", "15m", "2h" or "1d"').optional(),
     /** IANA zone for `cron`, e.g. America/Sao_Paulo; default UTC. */
-    timezone: z.string().min(1).optional(),
+    timezone: z.string().refine(isTimeZone, 'timezone is an IANA zone such as America/Sao_Paulo').optional(),
     params: z.record(z.string(), scalar).default({}),
   })
   .strict()

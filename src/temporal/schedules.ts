@@ -143,8 +143,8 @@ export async function applySchedules(client: Client, config: SchedulesConfig): P
     try {
       applied.push({ name, scheduleId: scheduleId(name), outcome: await applyOne(client, name, s, taskQueue) });
     } catch (err) {
-      if (err instanceof ConfigError) throw err;
-      // Temporal refuses what the schema let through (an unknown time zone, a cron field out of range)
+      // the client reports Temporal's INVALID_ARGUMENT (a cron field out of range) as a TypeError
+      if (!(err instanceof TypeError)) throw err;
       throw new ConfigError([
         { table: 'connection file', column: `schedules.${name}`, message: `Temporal refused schedule ${name}: ${(err as Error).message}` },
       ]);

@@ -199,6 +199,16 @@ describe('schedules: the file applied as Temporal Schedules', () => {
     assert.deepEqual(untouched.action.args, []);
   });
 
+  test('a definition Temporal refuses is a configuration error naming the schedule', async () => {
+    const s = { cron: '99 * * * *', request: { base: 'demo', empresaId: 1, empresaFilialId: null, integracaoId: 19, params: { contaId: '3' } } };
+    const bad = `bad-${suffix}`;
+    await assert.rejects(
+      applySchedules(env.client.temporal, { temporal: env.config.temporal, schedules: { [bad]: s } }),
+      (err: unknown) => err instanceof ConfigError && err.issues[0]!.column === `schedules.${bad}` && /Temporal refused schedule .*Minute/.test(err.message),
+    );
+    await assert.rejects(describeSchedule(scheduleId(bad)), ScheduleNotFoundError);
+  });
+
   test('removing it from the file removes it; unrelated schedules are left alone', async () => {
     // listing is eventually consistent: apply finds what to delete by listing
     await until('the schedule in the list', async () => {

@@ -73,6 +73,12 @@ describe('schedules in the connection file', () => {
     assert.deepEqual(issues('  a: { base: demo, empresa: 1, integracao: 19, every: 0s }\n'), ['schedules.a.every: every is at least 1s']);
   });
 
+  test('an unknown time zone names the field', () => {
+    assert.deepEqual(issues('  a: { base: demo, empresa: 1, integracao: 19, cron: "@daily", timezone: Mars/Olympus }\n'), [
+      'schedules.a.timezone: timezone is an IANA zone such as America/Sao_Paulo',
+    ]);
+  });
+
   test('macros and six-field crons pass to Temporal', () => {
     const config = withSchedules(
       '  a: { base: demo, empresa: 1, integracao: 19, cron: "@daily" }\n  b: { base: demo, empresa: 1, integracao: 19, cron: "0 2 * * 1-5 2027" }\n',
