@@ -145,9 +145,7 @@ export async function applySchedules(client: Client, config: SchedulesConfig): P
     } catch (err) {
       // the client reports Temporal's INVALID_ARGUMENT (a cron field out of range) as a TypeError
       if (!(err instanceof TypeError)) throw err;
-      throw new ConfigError([
-        { table: 'connection file', column: `schedules.${name}`, message: `Temporal refused schedule ${name}: ${(err as Error).message}` },
-      ]);
+      throw new ConfigError([{ table: 'connection file', column: `schedules.${name}`, message: `Temporal refused schedule ${name}: ${err.message}` }]);
     }
   }
   const wanted = new Set(Object.keys(config.schedules).map(scheduleId));
