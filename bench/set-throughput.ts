@@ -1,9 +1,11 @@
 // `npm run bench`: a 10,000-record SET to the local G5-like receiver, run by the engine (Temporal workflow,
 // ledger, write-back) and by a direct loop (same query, mapping, SOAP send and write-back, same concurrency,
-// no Temporal, no ledger), in one process, one after the other; then single-record latency through
-// /integrar next to the direct path's. Everything binds 127.0.0.1; services are started and stopped here.
+// no Temporal, no ledger), one after the other; then single-record latency through /integrar next to the
+// direct path's. The receiver runs in its own process (bench/receiver-process.ts), so it is the limit both
+// sides share and not a CPU competitor of one side only. Everything binds 127.0.0.1; services are started
+// and stopped here.
 // The last line is `ratio=<engine/direct throughput>`.
-// Knobs (environment): BENCH_RECORDS (10000), BENCH_CONCURRENCY (8), BENCH_CHUNK (100), BENCH_CHUNKS_IN_FLIGHT (4),
+// Knobs (environment): BENCH_RECORDS (10000, or the first argument), BENCH_CONCURRENCY (8), BENCH_CHUNK (100), BENCH_CHUNKS_IN_FLIGHT (4),
 // BENCH_LATENCY_SAMPLES (50).
 import { createHash, randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
@@ -15,15 +17,18 @@ import { migrate } from '../src/crm/migrate';
 import { createCrmPools } from '../src/crm/pools';
 import { seedDemoCrm, seedDemoIntegration } from '../src/dev/demo-seed';
 import { startEmbeddedPostgres } from '../src/dev/embedded-postgres';
-import { startG5Receiver } from '../src/dev/g5-receiver';
 import { startTemporalDevServer } from '../src/dev/temporal-dev-server';
 import type { RunRequest, SetStep } from '../src/plan/types';
 import { createIntegradorClient } from '../src/temporal/client';
 import { startWorker } from '../src/worker';
 import { addAccounts, addBatchIntegration, BATCH_INTEGRATION } from '../test/faults/helpers/accounts';
 import { directLoop } from './direct-loop';
+import { spawnReceiverProcess } from './receiver-process';
 
-const RECORDS = Number(process.env.BENCH_RECORDS ?? 10_000);
+// `npm run bench -- 500` (or BENCH_RECORDS=500) for a quick run
+const RECORDS = Number(process.argv[2] ?? process.env.BENCH_RECORDS ?? 10_000);
+if (!Number.isInteger(RECORDS) || RECORDS < 1)
+  throw new Error(`the record count must be a positive integer, not ${process.argv[2] ?? process.env.BENCH_RECORDS}`);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const CHUNK = Number(process.env.BENCH_CHUNK ?? 100);
 const CHUNKS_IN_FLIGHT = Number(process.env.BENCH_CHUNKS_IN_FLIGHT ?? 4);
@@ -51,8 +56,9 @@ async function main() {
       () => pg.stop(),
       () => temporal.stop(),
     );
-    const receiver = await startG5Receiver({ password: 'bench' });
-    stops.push(() => receiver.close());
+    const receiver = await spawnReceiverProcess('bench');
+    stops.push(() => receiver.stop());
+    log(`receiver: its own process (pid ${receiver.pid}) on ${receiver.baseUrl}`);
 
     // two CRM databases with the same data: one for the engine, one for the direct loop
     const token = randomBytes(8).toString('hex');

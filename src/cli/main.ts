@@ -7,6 +7,7 @@ import { registerHistory } from './commands/history';
 import { registerMigrate } from './commands/migrate';
 import { registerPlan } from './commands/plan';
 import { registerRun } from './commands/run';
+import { registerSchedules } from './commands/schedules';
 import { registerServe } from './commands/serve';
 import { registerStatus } from './commands/status';
 import { registerValidate } from './commands/validate';
@@ -14,6 +15,7 @@ import { registerValidate } from './commands/validate';
 const program = new Command('integrador').description('Sends CRM records to ERPs and other receivers, on Temporal').showHelpAfterError();
 for (const register of [registerDev, registerServe, registerMigrate, registerRun, registerStatus, registerHistory, registerValidate, registerPlan])
   register(program);
+registerSchedules(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {

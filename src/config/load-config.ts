@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../temporal/constants';
+import { scheduleIssues, schedulesSchema } from './schedule-schema';
 import type { AppConfig } from './types';
 
 const credentials = z.object({ user: z.string(), password: z.string() }).strict();
@@ -110,6 +111,7 @@ const schema = z
       .object({ dir: z.string().optional(), level: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
       .strict()
       .default({ level: 'info' }),
+    schedules: schedulesSchema,
   })
   .strict();
 
@@ -187,6 +189,7 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = process.env):
       }
     });
   }
+  issues.push(...scheduleIssues(config.schedules, config.bases));
   if (issues.length) throw new ConfigError(issues);
   const secrets = collectSecrets(expanded);
   for (const base of Object.values(config.bases)) {

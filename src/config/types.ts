@@ -1,4 +1,5 @@
 // The connection file (SPEC §3), after ${ENV} expansion and validation. Frozen once loaded.
+import type { ScheduleConfig } from './schedule-schema';
 
 export interface TemporalConfig {
   /** Absent: the embedded dev server (`integrador dev`). */
@@ -65,6 +66,8 @@ export interface AppConfig {
   api: { port: number; host: string; waitLimitMs: number };
   run: { chunkSize: number; maxChunksInFlight: number };
   logs: { dir?: string; level: string };
+  /** SETs run periodically, applied by `serve` as Temporal Schedules. */
+  schedules: Record<string, ScheduleConfig>;
   /** Every secret value found in the file (passwords, tokens), for masking. */
   secrets: string[];
 }

@@ -44,6 +44,15 @@ export function runMemo(request: RunRequest) {
   };
 }
 
+/** The search attributes of a run, so runs can be filtered by base, company and integration in the UI. */
+export function runSearchAttributes(request: RunRequest) {
+  return [
+    { key: BASE_KEY, value: request.base },
+    ...(request.empresaId !== null ? [{ key: EMPRESA_KEY, value: request.empresaId }] : []),
+    { key: INTEGRACAO_KEY, value: request.integracaoId },
+  ];
+}
+
 export interface IntegradorClient {
   /** Starts a run, or joins the one already running for the same request. */
   start(request: RunRequest): Promise<WorkflowHandle>;
@@ -65,11 +74,7 @@ export async function createIntegradorClient(config: Partial<TemporalConfig> = {
       workflowId: setRunWorkflowId(request),
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      typedSearchAttributes: [
-        { key: BASE_KEY, value: request.base },
-        ...(request.empresaId !== null ? [{ key: EMPRESA_KEY, value: request.empresaId }] : []),
-        { key: INTEGRACAO_KEY, value: request.integracaoId },
-      ],
+      typedSearchAttributes: runSearchAttributes(request),
       memo: runMemo(request),
     });
   return {

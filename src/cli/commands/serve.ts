@@ -16,6 +16,7 @@ export function registerServe(program: Command): void {
         const worker = await startWorker(config);
         stops.push(() => worker.shutdown());
       }
+      await (await import('../../temporal/schedules')).applySchedulesAtStart(config);
       const server = await startServer(config, { logger: { level: config.logs.level } });
       stops.unshift(() => server.close());
       console.log(`API listening on ${server.url}${opts.worker ? ' with a worker' : ''}`);
