@@ -41,7 +41,7 @@ export function recordKey(row: Record<string, unknown>): string {
 }
 
 /** Names a row-scoped text may use, checked before anything is sent (SPEC §4). */
-function checkStepVariables(step: SetStep, columns: string[], layers: ScopeLayers): ConfigIssue[] {
+export function checkStepVariables(step: SetStep, columns: string[], layers: ScopeLayers): ConfigIssue[] {
   const { rules } = parseAnswerRules(step.answer, { table: 'integracao', row: step.id });
   const known = new Set([...columns, ...new Scope(layers).names()]);
   const issues: ConfigIssue[] = [];
@@ -92,7 +92,7 @@ export function createQueryRecords(deps: Pick<ActivityDeps, 'crm'>) {
           const at = seq++;
           return { chave, seq: at, lote: Math.floor(at / input.chunkSize), linha: row };
         });
-        await insertRecords(pool, run, records);
+        await insertRecords(pool, run, records, (input.layers.builtins?.empresa_id as number | null | undefined) ?? null); // the run's company, for /pendencias
         Context.current().heartbeat(seq);
         if (batch.rows.length < FETCH_ROWS) break;
       }

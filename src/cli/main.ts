@@ -5,14 +5,27 @@ import { ConfigError } from '../errors';
 import { registerDev } from './commands/dev';
 import { registerHistory } from './commands/history';
 import { registerMigrate } from './commands/migrate';
+import { registerPending } from './commands/pending';
 import { registerPlan } from './commands/plan';
+import { registerPreview } from './commands/preview';
 import { registerRun } from './commands/run';
 import { registerServe } from './commands/serve';
 import { registerStatus } from './commands/status';
 import { registerValidate } from './commands/validate';
 
 const program = new Command('integrador').description('Sends CRM records to ERPs and other receivers, on Temporal').showHelpAfterError();
-for (const register of [registerDev, registerServe, registerMigrate, registerRun, registerStatus, registerHistory, registerValidate, registerPlan])
+for (const register of [
+  registerDev,
+  registerServe,
+  registerMigrate,
+  registerRun,
+  registerStatus,
+  registerHistory,
+  registerValidate,
+  registerPlan,
+  registerPreview,
+  registerPending,
+])
   register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

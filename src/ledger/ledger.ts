@@ -47,14 +47,14 @@ export interface RecordView {
 type Queryable = Pool | PoolClient;
 
 /** Stores a query's rows; a retried activity inserts nothing twice. */
-export async function insertRecords(db: Queryable, run: RunKey, records: NewRecord[]): Promise<void> {
+export async function insertRecords(db: Queryable, run: RunKey, records: NewRecord[], empresaId: number | null = null): Promise<void> {
   if (!records.length) return;
   await db.query(
-    `INSERT INTO integrador.envio (workflow_id, execucao_id, integracao_id, chave, seq, lote, linha)
-     SELECT $1, $2, $3, r.chave, r.seq, r.lote, r.linha
+    `INSERT INTO integrador.envio (workflow_id, execucao_id, integracao_id, chave, seq, lote, linha, empresa_id)
+     SELECT $1, $2, $3, r.chave, r.seq, r.lote, r.linha, $5
        FROM jsonb_to_recordset($4::jsonb) AS r(chave text, seq integer, lote integer, linha jsonb)
      ON CONFLICT (execucao_id, integracao_id, chave) DO NOTHING`,
-    [run.workflowId, run.execucaoId, run.integracaoId, JSON.stringify(records)],
+    [run.workflowId, run.execucaoId, run.integracaoId, JSON.stringify(records), empresaId],
   );
 }
 
