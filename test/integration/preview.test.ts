@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Pool } from 'pg';
 import { seedDemoChain } from '../../src/dev/demo-seed';
+import { cliFor } from './helpers/cli-run';
 import { G5_PASSWORD, integrar, startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
 
 const LIMITED_TOKEN = 'limited-' + TOKEN;
@@ -138,6 +139,34 @@ describe('GET|POST /previa', () => {
     const { rows } = await env.crm.query("SELECT requisicao FROM integrador.envio WHERE integracao_id = 19 AND chave = '6'");
     assert.equal(preview.wire.envelope, rows[0].requisicao);
     before_ = await checksum(env.crm); // the run wrote; later tests compare with this
+  });
+
+  test('integrador preview prints the same preview, from the command line, and sends nothing', async () => {
+    const cli = cliFor(env);
+    try {
+      const sent = env.receiver.received.length;
+      const args = ['preview', '--config', cli.configFile, '--base', 'demo', '--empresa', '1', '--integracao', '21', '--param', 'contaId=1'];
+      const json = await cli.run([...args, '--value', 'codCli=1001', '--json']);
+      assert.equal(json.code, 1, json.stderr); // 22's record would fail: the preview says so with exit code 1
+      const answer = JSON.parse(json.stdout);
+      assert.deepEqual(
+        answer.plan.map((s: { id: number }) => s.id),
+        [19, 21, 22],
+      );
+      assert.deepEqual(answer.integrations[1].valuesUsed, { codCli: '1001' });
+      const text = await cli.run(args);
+      assert.match(text.stdout, /plan: 19 SET-WS-CONTAS → 21 SET-WS-CONTATOS → 22 SET-WS-PEDIDOS/);
+      assert.match(text.stdout, /captured values lacking \(NULL used\): codCli/);
+      assert.match(text.stdout, /<nomCli>Padaria Pão Dourado Ltda<\/nomCli>/);
+      assert.ok(!text.stdout.includes(G5_PASSWORD));
+      const bad = await cli.run([...args, '--value', 'x-y=1']);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /valores: "x-y" is not a variable name/);
+      assert.equal(env.receiver.received.length, sent);
+      assert.equal(await checksum(env.crm), before_);
+    } finally {
+      cli.close();
+    }
   });
 
   test('refuses bad input with the /integrar codes and changes nothing', async () => {
