@@ -11,6 +11,8 @@ export const MAX_PREVIEW_LIMIT = 500;
 const MAX_VALUES = 100;
 const MAX_VALUE_LENGTH = 4096;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+/** Names that would reach an object's prototype if used as keys. */
+const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 const refuse = (parameter: string, message: string) => new RequestError('bad_request', message, parameter);
 
@@ -32,6 +34,7 @@ export function parseValores(raw: unknown): Record<string, StandIn> {
   if (entries.length > MAX_VALUES) throw refuse('valores', `valores has more than ${MAX_VALUES} names`);
   const result: Record<string, StandIn> = {};
   for (const [name, v] of entries) {
+    if (FORBIDDEN_NAMES.has(name)) throw refuse(`valores.${name}`, `valores: ${name} cannot be a value name`);
     if (!NAME.test(name)) throw refuse(`valores.${name.slice(0, 40)}`, `valores: "${name.slice(0, 40)}" is not a variable name (letters, digits, _)`);
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) throw refuse(`valores.${name}`, `valores.${name} must be text or a finite number`);

@@ -77,7 +77,7 @@ export interface PreviewAnswer {
   message: string;
   plan: Array<{ id: number; name: string }>;
   integrations: PreviewIntegration[];
-  /** `valores` that no integration of the plan captures: they stood in for nothing. */
+  /** `valores` no integration used: none before the one that uses the name captures it, or none uses it. */
   valuesIgnored: string[];
 }
 
@@ -152,7 +152,7 @@ export async function previewRun(deps: PreviewDeps, input: PreviewInput): Promis
     message,
     plan: plan.steps.map((s) => ({ id: s.id, name: s.nome })),
     integrations,
-    valuesIgnored: Object.keys(input.valores).filter((name) => !capturedSoFar.has(name)),
+    valuesIgnored: Object.keys(input.valores).filter((name) => !integrations.some((i) => Object.prototype.hasOwnProperty.call(i.valuesUsed, name))),
   };
 }
 
