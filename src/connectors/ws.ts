@@ -239,7 +239,7 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
         throw new RecordError(mask(`WS ${name} ${op.name}: request not built: ${describe(err)}`));
       }
       if (!kept) throw new RecordError(`WS ${name} ${op.name}: request not built`);
-      const soapAction = headerText(kept.headers.SOAPAction);
+      const soapAction = headerText(kept.headers.SOAPAction)?.replace(/^"(.*)"$/, '$1'); // SOAP 1.1 sends it quoted
       return {
         url: safeUrl(kept.location),
         operation: `${op.service}.${op.port}.${op.name}`,
