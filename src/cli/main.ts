@@ -14,19 +14,9 @@ import { registerStatus } from './commands/status';
 import { registerValidate } from './commands/validate';
 
 const program = new Command('integrador').description('Sends CRM records to ERPs and other receivers, on Temporal').showHelpAfterError();
-for (const register of [
-  registerDev,
-  registerServe,
-  registerMigrate,
-  registerRun,
-  registerStatus,
-  registerHistory,
-  registerValidate,
-  registerPlan,
-  registerPreview,
-  registerPending,
-])
+for (const register of [registerDev, registerServe, registerMigrate, registerRun, registerStatus, registerHistory, registerValidate, registerPlan])
   register(program);
+for (const register of [registerPreview, registerPending]) register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {
