@@ -41,7 +41,7 @@ export function recordKey(row: Record<string, unknown>): string {
 }
 
 /** Names a row-scoped text may use, checked before anything is sent (SPEC §4). */
-function checkStepVariables(step: SetStep, columns: string[], layers: ScopeLayers): ConfigIssue[] {
+export function checkStepVariables(step: SetStep, columns: string[], layers: ScopeLayers): ConfigIssue[] {
   const known = new Set([...columns, ...new Scope(layers).names()]);
   const issues: ConfigIssue[] = [];
   for (const field of step.fields) {
@@ -62,6 +62,7 @@ export function createQueryRecords(deps: Pick<ActivityDeps, 'crm' | 'ledgers'>) 
     const { run } = input;
     const step = currentStep(input.step);
     const ledger = deps.ledgers.get(input.base);
+    const empresaId = (input.layers.builtins?.empresa_id as number | null | undefined) ?? null; // for /pendencias
     const where = { table: 'integracao', row: step.id, column: 'consulta' };
     const bound = bindSql(step.consulta, new Scope(input.layers), where);
     const keys = new Map<string, number>();
@@ -91,7 +92,7 @@ export function createQueryRecords(deps: Pick<ActivityDeps, 'crm' | 'ledgers'>) 
             const at = seq++;
             return { chave, seq: at, chunk: Math.floor(at / input.chunkSize), linha: row };
           });
-          await ledger.insert(run, records);
+          await ledger.insert(run, records, empresaId);
           Context.current().heartbeat(seq);
           if (batch.rows.length < FETCH_ROWS) break;
         }

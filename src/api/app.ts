@@ -11,6 +11,8 @@ import type { IntegradorClient } from '../temporal/client';
 import { execucoesRoutes } from './routes/execucoes';
 import { integrarRoutes } from './routes/integrar';
 import { metricsRoutes } from './routes/metrics';
+import { pendenciasRoutes } from './routes/pendencias';
+import { previaRoutes } from './routes/previa';
 import { saudeRoutes } from './routes/saude';
 import { factsOf, requestFacts } from './routes/shared';
 
@@ -67,5 +69,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   integrarRoutes(app, { config, client: deps.client, crm: deps.crm, logs });
   execucoesRoutes(app, deps);
   saudeRoutes(app, deps);
+  [pendenciasRoutes, previaRoutes].forEach((routes) => routes(app, { ...deps, logs }));
   return app;
 }

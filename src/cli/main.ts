@@ -5,7 +5,9 @@ import { ConfigError } from '../errors';
 import { registerDev } from './commands/dev';
 import { registerHistory } from './commands/history';
 import { registerMigrate } from './commands/migrate';
+import { registerPending } from './commands/pending';
 import { registerPlan } from './commands/plan';
+import { registerPreview } from './commands/preview';
 import { registerRun } from './commands/run';
 import { registerSchedules } from './commands/schedules';
 import { registerServe } from './commands/serve';
@@ -16,6 +18,7 @@ const program = new Command('integrador').description('Sends CRM records to ERPs
 for (const register of [registerDev, registerServe, registerMigrate, registerRun, registerStatus, registerHistory, registerValidate, registerPlan])
   register(program);
 registerSchedules(program);
+for (const register of [registerPreview, registerPending]) register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {

@@ -59,6 +59,8 @@ const token = z
       .optional(),
     env: z.string().optional(),
     empresas: z.array(z.number().int()).optional(),
+    /** Who the token is, in audit records; not a secret. */
+    nome: z.string().trim().min(1).max(100).optional(),
   })
   .strict()
   .refine((t) => Boolean(t.sha256) !== Boolean(t.env), 'a token has exactly one of sha256 or env');
@@ -184,6 +186,7 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = process.env):
   const config = result.data;
   for (const [baseName, base] of Object.entries(config.bases)) {
     base.tokens.forEach((t, i) => {
+      t.nome ??= `token ${i + 1}`;
       if (t.env && !env[t.env]) {
         issues.push({ table: FILE, column: `bases.${baseName}.tokens.${i}.env`, message: `environment variable ${t.env} is not set` });
       }

@@ -15,6 +15,8 @@ export interface TokenRule {
   env?: string;
   /** Companies this token may run; absent = all. */
   empresas?: number[];
+  /** Who this token is, in audit records (default `token N`, N counted from 1 in the base's list). */
+  nome?: string;
 }
 
 export interface HttpSecurity {

@@ -22,7 +22,7 @@ import {
   trackingTransport,
 } from './http';
 import { maskSecrets, SECRET_KEY } from './mask';
-import type { Receiver, SendResult } from './types';
+import type { Receiver, SendResult, WirePreview } from './types';
 
 const METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'GET'] as const;
 export type ApiMethod = (typeof METHODS)[number];
@@ -65,21 +65,30 @@ export function createApiReceiver(name: string, conn: ApiConnection): Receiver {
   if (conn.auth?.basic) headers.Authorization = basicAuth(conn.auth.basic);
   if (conn.auth?.apiKey) headers[conn.auth.apiKey.header] = conn.auth.apiKey.value;
 
+  // the request as it goes on the wire; send and preview share it
+  const prepare = (link: string, body: Record<string, unknown>) => {
+    const { method, path } = parseApiLink(link, name);
+    const url = joinUrl(conn.url, path);
+    const where = `API ${name} ${method} ${path}`;
+    if (
+      path
+        .split('?')[0]!
+        .split('/')
+        .some((segment) => segment === '.' || segment === '..')
+    ) {
+      throw new RecordError(mask(`${where}: the rendered path has a "." or ".." segment; not sent`));
+    }
+    const data = method === 'GET' ? undefined : JSON.stringify(body);
+    return { method, url, where, data, sent: mask(`${method} ${safeUrl(url)}\n${data ?? ''}`) };
+  };
+
   return {
+    async preview({ link, body }): Promise<WirePreview> {
+      const { method, url, data } = prepare(link, body);
+      return { url: safeUrl(url), operation: method, ...(data === undefined ? {} : { body: mask(data) }) };
+    },
     async send({ link, body }): Promise<SendResult> {
-      const { method, path } = parseApiLink(link, name);
-      const url = joinUrl(conn.url, path);
-      const where = `API ${name} ${method} ${path}`;
-      if (
-        path
-          .split('?')[0]!
-          .split('/')
-          .some((segment) => segment === '.' || segment === '..')
-      ) {
-        throw new RecordError(mask(`${where}: the rendered path has a "." or ".." segment; not sent`));
-      }
-      const data = method === 'GET' ? undefined : JSON.stringify(body);
-      const sent = mask(`${method} ${safeUrl(url)}\n${data ?? ''}`);
+      const { method, url, where, data, sent } = prepare(link, body);
 
       const { phase, signal, clear } = startSend(conn.timeoutMs);
       let response;

@@ -133,6 +133,7 @@ function observed(receiver: Receiver, report: (ms: number, outcome: SendOutcome)
         throw err;
       }
     },
+    preview: receiver.preview?.bind(receiver),
     close: receiver.close?.bind(receiver),
   };
 }

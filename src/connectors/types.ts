@@ -25,5 +25,19 @@ export interface SendResult {
  */
 export interface Receiver {
   send(request: SendRequest): Promise<SendResult>;
+  /** WS and API: the request exactly as `send` would put it on the wire, secrets masked; nothing is sent. */
+  preview?(request: SendRequest): Promise<WirePreview>;
   close?(): Promise<void>;
+}
+
+/** What a dry run shows of a call: where it would go and what it would carry (secrets masked). */
+export interface WirePreview {
+  url: string;
+  /** WS: Service.Port.Operation, as resolved in the WSDL; API: the HTTP method. */
+  operation: string;
+  soapAction?: string;
+  /** WS: the SOAP envelope. */
+  envelope?: string;
+  /** API: the JSON body. */
+  body?: string;
 }

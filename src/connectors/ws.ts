@@ -25,7 +25,7 @@ import {
   type SendPhase,
 } from './http';
 import { maskSecrets, secretArgValues } from './mask';
-import type { Receiver, SendResult } from './types';
+import type { Receiver, SendResult, WirePreview } from './types';
 
 /**
  * Parsed WSDLs by URL, shared by every WS receiver of a worker. Each receiver builds its own soap Client
@@ -157,8 +157,8 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
     }
   }
 
-  function buildClient(wsdl: soap.WSDL): soap.Client {
-    const client = new soap.Client(wsdl, conn.endpoint);
+  function buildClient(wsdl: soap.WSDL, options?: soap.IOptions): soap.Client {
+    const client = new soap.Client(wsdl, conn.endpoint, options);
     const { basic, wsSecurity } = conn.security ?? {};
     if (wsSecurity) {
       client.setSecurity(new soap.WSSecurity(wsSecurity.user, wsSecurity.password, { passwordType: wsSecurity.passwordType ?? 'PasswordText' }));
@@ -169,22 +169,28 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
     return client;
   }
 
+  async function operationFor(wsdlUrl: string, operation: string | undefined): Promise<{ client: soap.Client; op: Operation }> {
+    let client = await clientFor(wsdlUrl);
+    try {
+      return { client, op: resolveOperation(listOperations(client.wsdl), operation, name, safeUrl(wsdlUrl)) };
+    } catch (err) {
+      // The operation may be new in a contract published after the cached WSDL: read it again once.
+      if (!(err instanceof ConfigError)) throw err;
+      wsdlCache.invalidate(wsdlUrl);
+      client = await clientFor(wsdlUrl);
+      return { client, op: resolveOperation(listOperations(client.wsdl), operation, name, safeUrl(wsdlUrl)) };
+    }
+  }
+
+  const methodOf = (client: soap.Client, op: Operation) =>
+    (client as unknown as Record<string, Record<string, Record<string, SoapMethod>>>)[op.service][op.port][op.name];
+
   return {
     async send({ link, operation, body }): Promise<SendResult> {
       const wsdlUrl = joinUrl(conn.url, link);
-      let client = await clientFor(wsdlUrl);
-      let op: Operation;
-      try {
-        op = resolveOperation(listOperations(client.wsdl), operation, name, safeUrl(wsdlUrl));
-      } catch (err) {
-        // The operation may be new in a contract published after the cached WSDL: read it again once.
-        if (!(err instanceof ConfigError)) throw err;
-        wsdlCache.invalidate(wsdlUrl);
-        client = await clientFor(wsdlUrl);
-        op = resolveOperation(listOperations(client.wsdl), operation, name, safeUrl(wsdlUrl));
-      }
+      const { client, op } = await operationFor(wsdlUrl, operation);
       const args = orderArgs({ ...conn.args, ...body }, op.parts);
-      const method = (client as unknown as Record<string, Record<string, Record<string, SoapMethod>>>)[op.service][op.port][op.name];
+      const method = methodOf(client, op);
 
       const { phase, signal, clear } = startSend(conn.timeoutMs);
       try {
@@ -210,12 +216,46 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
         clear();
       }
     },
+    /**
+     * The envelope `send` would post, built by node-soap itself without posting it: a client over the same
+     * cached WSDL, with the same security, whose HTTP client keeps the request and answers with an error
+     * instead of sending. Only the WSDL is fetched (as `send` does); the operation is never called.
+     */
+    async preview({ link, operation, body }): Promise<WirePreview> {
+      const wsdlUrl = joinUrl(conn.url, link);
+      const { client, op } = await operationFor(wsdlUrl, operation);
+      let kept: { location: string; xml: string; headers: Record<string, unknown> } | undefined;
+      const httpClient = {
+        request(location: string, xml: string, callback: (err: unknown) => void, headers: Record<string, unknown>) {
+          kept = { location, xml, headers };
+          callback(new NotSent());
+        },
+      } as unknown as soap.IOptions['httpClient'];
+      const capture = buildClient(client.wsdl, { httpClient });
+      const args = orderArgs({ ...conn.args, ...body }, op.parts);
+      try {
+        await new Promise<void>((resolve, reject) => methodOf(capture, op)(args, (err) => (err instanceof NotSent ? resolve() : reject(err)), {}));
+      } catch (err) {
+        throw new RecordError(mask(`WS ${name} ${op.name}: request not built: ${describe(err)}`));
+      }
+      if (!kept) throw new RecordError(`WS ${name} ${op.name}: request not built`);
+      const soapAction = headerText(kept.headers.SOAPAction)?.replace(/^"(.*)"$/, '$1'); // SOAP 1.1 sends it quoted
+      return {
+        url: safeUrl(kept.location),
+        operation: `${op.service}.${op.port}.${op.name}`,
+        ...(soapAction ? { soapAction } : {}),
+        envelope: mask(kept.xml),
+      };
+    },
     async close() {
       agents.httpAgent.destroy();
       agents.httpsAgent.destroy();
     },
   };
 }
+
+/** Stops node-soap's request in `preview`, after the envelope was built. */
+class NotSent extends Error {}
 
 interface SoapCallError {
   code?: string;

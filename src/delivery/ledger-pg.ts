@@ -44,7 +44,7 @@ export function createPgLedger(pool: Pool): Ledger {
   );
   const writeBack = groupCommit((items: WriteBack[]) => writeBackMany(pool, items));
   return {
-    insert: (run, records) => insertRecords(pool, run, records),
+    insert: (run, records, empresaId) => insertRecords(pool, run, records, empresaId),
     count: (run) => countRecords(pool, run),
     chunkRecords: (run, chunk) => recordsOfChunk(pool, run, chunk),
     claim: (seen, requisicao) => claim({ seen, requisicao }),
@@ -55,14 +55,14 @@ export function createPgLedger(pool: Pool): Ledger {
   };
 }
 
-async function insertRecords(db: Queryable, run: RunKey, records: NewRecord[]): Promise<void> {
+async function insertRecords(db: Queryable, run: RunKey, records: NewRecord[], empresaId: number | null): Promise<void> {
   if (!records.length) return;
   await db.query(
-    `INSERT INTO integrador.envio (workflow_id, execucao_id, integracao_id, chave, seq, lote, linha)
-     SELECT $1, $2, $3, r.chave, r.seq, r.chunk, r.linha
+    `INSERT INTO integrador.envio (workflow_id, execucao_id, integracao_id, chave, seq, lote, linha, empresa_id)
+     SELECT $1, $2, $3, r.chave, r.seq, r.chunk, r.linha, $5
        FROM jsonb_to_recordset($4::jsonb) AS r(chave text, seq integer, chunk integer, linha jsonb)
      ON CONFLICT (execucao_id, integracao_id, chave) DO NOTHING`,
-    [run.workflowId, run.execucaoId, run.integracaoId, JSON.stringify(records)],
+    [run.workflowId, run.execucaoId, run.integracaoId, JSON.stringify(records), empresaId],
   );
 }
 

@@ -83,8 +83,8 @@ export interface WriteBack {
 export type WriteBackResult = { ok: true; already: boolean } | { ok: false; error: string };
 
 export interface Ledger {
-  /** Stores a query's rows as `pendente`; a retried activity inserts nothing twice. */
-  insert(run: RunKey, records: NewRecord[]): Promise<void>;
+  /** Stores a query's rows as `pendente`, with the run's company (for /pendencias); a retried activity inserts nothing twice. */
+  insert(run: RunKey, records: NewRecord[], empresaId: number | null): Promise<void>;
   /** How many records a step has and in how many chunks (0..chunks-1, in `seq` order). */
   count(run: RunKey): Promise<{ total: number; chunks: number }>;
   /** One chunk's records, in `seq` order. */

@@ -5,6 +5,7 @@
 import { after, before, describe } from 'node:test';
 import { answerCases } from './cases/answers';
 import { configurationCases } from './cases/configuration';
+import { recordCases } from './cases/records';
 import { requestCases } from './cases/requests';
 import { secretCases } from './cases/secrets';
 import { startAttackEnv, type AttackEnv } from './helpers/attack-env';
@@ -31,5 +32,6 @@ describe('attack suite', { timeout: 30 * 60_000 }, () => {
   describe('configuration', () => configurationCases(ctx));
   describe('requests', () => requestCases(ctx));
   describe('answers', () => answerCases(ctx));
+  describe('records', () => recordCases(ctx));
   describe('secrets', () => secretCases(ctx));
 });

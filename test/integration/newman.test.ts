@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import newman, { type NewmanRunSummary } from 'newman';
+import { seedDemoChain } from '../../src/dev/demo-seed';
 import { startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
 
 const POSTMAN = join(__dirname, '..', '..', 'postman');
@@ -32,7 +33,7 @@ describe('Postman collection', () => {
   let env: SetEnv;
   let baseUrl: string;
   before(async () => {
-    env = await startSetEnv();
+    env = await startSetEnv({ seed: seedDemoChain }); // the chain 19 → 21 → 22, as `integrador dev` seeds it
     baseUrl = await env.app.listen({ host: '127.0.0.1', port: 0 });
   });
   after(async () => {
@@ -43,12 +44,12 @@ describe('Postman collection', () => {
     const summary = await runCollection(baseUrl);
     const failures = summary.run.failures.map((f) => `${f.source?.name ?? '?'}: ${f.error.message}`);
     assert.deepEqual(failures, []);
-    assert.equal(summary.run.stats.requests.total, 6);
-    assert.equal(summary.run.stats.assertions.total, 6);
+    assert.equal(summary.run.stats.requests.total, 9);
+    assert.equal(summary.run.stats.assertions.total, 9);
     assert.equal(summary.run.stats.assertions.failed, 0);
     // the form POST did not wait for its run: give it time to send
     const deadline = Date.now() + 15_000;
     while (env.receiver.received.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(env.receiver.received.length, 2, 'the GET and the form POST each sent one account');
+    assert.equal(env.receiver.received.length, 2, 'the GET and the form POST each sent one account; the previews sent nothing');
   });
 });

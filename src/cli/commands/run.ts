@@ -15,12 +15,12 @@ interface RunOptions {
   interval: number;
 }
 
-const integer = (name: string) => (value: string) => {
+export const integer = (name: string) => (value: string) => {
   if (!/^-?\d{1,15}$/.test(value)) throw new InvalidArgumentError(`${name} must be an integer`);
   return Number(value);
 };
 
-const param = (value: string, previous: Record<string, string>) => {
+export const param = (value: string, previous: Record<string, string>) => {
   const eq = value.indexOf('=');
   if (eq <= 0) throw new InvalidArgumentError(`expected name=value, got ${value}`);
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };

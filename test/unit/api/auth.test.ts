@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { checkToken } from '../../../src/api/auth';
+import { checkToken, tokenRuleOf } from '../../../src/api/auth';
 import type { BaseConfig } from '../../../src/config/types';
 import { RequestError } from '../../../src/errors';
 
@@ -24,6 +24,14 @@ function kindOf(fn: () => void): string {
 }
 
 describe('TOKEN_CRM', () => {
+  test('names the matched rule, whatever its companies (for /pendencias and audit records)', () => {
+    assert.equal(tokenRuleOf(base, 'env-token', env), base.tokens[1]);
+    assert.equal(checkToken(base, 'hashed-token', 3, env), base.tokens[0]);
+    assert.equal(
+      kindOf(() => tokenRuleOf(base, 'nope', env)),
+      'unauthorized',
+    );
+  });
   test('accepts a token whose SHA-256 is configured, for any company', () => {
     assert.equal(
       kindOf(() => checkToken(base, 'hashed-token', 7, env)),

@@ -32,6 +32,17 @@ function configError(fn: () => unknown): ConfigError {
 }
 
 describe('connection file', () => {
+  test("a token's nome is who it is in audit records: given, else `token N`; it is not a secret", () => {
+    const named = VALID.replace('        empresas: [1, 2]', '        empresas: [1, 2]\n        nome: suporte-erp');
+    const config = parseConfig(named, { G5_PASSWORD: 's3cret!', DEMO_TOKEN: 'tok-123' });
+    assert.deepEqual(
+      config.bases.demo!.tokens.map((t) => t.nome),
+      ['token 1', 'suporte-erp'],
+    );
+    assert.ok(!config.secrets.includes('suporte-erp'));
+    const empty = configError(() => parseConfig(VALID.replace('        empresas: [1, 2]', "        nome: ''"), { G5_PASSWORD: 'x', DEMO_TOKEN: 'y' }));
+    assert.equal(empty.issues[0]!.column, 'bases.demo.tokens.1.nome');
+  });
   test('reads a valid file, fills defaults and expands ${NAME} from the environment', () => {
     const config = parseConfig(VALID, { G5_PASSWORD: 's3cret!', DEMO_TOKEN: 'tok-123' });
     const g5 = config.bases.demo!.connections.g5!;
