@@ -47,6 +47,8 @@ export default tseslint.config(
       'src/plan/**/*.ts',
       'src/mapping/**/*.ts',
       'src/answer/**/*.ts',
+      'src/errors.ts',
+      'src/sqlstate.ts',
     ],
     rules: {
       'no-restricted-imports': [

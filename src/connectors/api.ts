@@ -15,7 +15,7 @@ import {
   createAgents,
   DEFAULT_MAX_ANSWER_BYTES,
   startSend,
-  excerpt,
+  bodyExcerpt,
   joinUrl,
   retryLater,
   safeUrl,
@@ -118,16 +118,16 @@ export function judge(status: number, headers: Record<string, unknown>, text: st
   if (status >= 200 && status < 300) {
     if (body.empty) return {};
     if (body.ok) return body.value;
-    throw new UnknownOutcome(mask(`${where}: HTTP ${status} with an unreadable answer: ${excerpt(text)}`));
+    throw new UnknownOutcome(mask(`${where}: HTTP ${status} with an unreadable answer: ${bodyExcerpt(text)}`));
   }
   const later = retryLater(status, headers, where);
   if (later) throw later;
   // The gateway gave up waiting for the receiver, which may have processed the request.
-  if (status === 504) throw new UnknownOutcome(mask(`${where}: HTTP 504 from a gateway: ${excerpt(text)}`));
+  if (status === 504) throw new UnknownOutcome(mask(`${where}: HTTP 504 from a gateway: ${bodyExcerpt(text)}`));
   if (body.ok && body.value !== null && typeof body.value === 'object') {
     throw new ReceiverRefusal(mask(`${where}: HTTP ${status}: ${explain(body.value)}`), status, body.value);
   }
-  throw new TransportError(mask(`${where}: HTTP ${status}: ${excerpt(text)}`), false);
+  throw new TransportError(mask(`${where}: HTTP ${status}: ${bodyExcerpt(text)}`), false);
 }
 
 type Parsed = { ok: true; empty: false; value: unknown } | { ok: false; empty: boolean };

@@ -2,3 +2,4 @@
 export { validateBase, type ValidationReport } from './validate-base';
 export { validateDatabase } from './validate-database';
 export { createSqlChecker, type SqlChecker, type Described } from './sql-checker';
+export { checkPlanSql, planFromCrm } from './check-plan';

@@ -1,9 +1,11 @@
 // Asks PostgreSQL about configured SQL without running it for real: the columns a consulta returns, and
 // whether a sql_update compiles. Every check runs inside a transaction that is rolled back.
 import type { PoolClient } from 'pg';
+import { formatSqlFailure, sqlFailureOf, type SqlFailure } from '../sqlstate';
 import { bindSql, Scope, variablesIn } from '../templating';
 
-export type Described = { ok: true; columns: string[] } | { ok: false; message: string };
+/** A consulta's columns, or the database's refusal: its SQLSTATE to switch on, and the finding's message. */
+export type Described = { ok: true; columns: string[] } | { ok: false; failure: SqlFailure; message: string };
 
 export interface SqlChecker {
   /**
@@ -30,7 +32,7 @@ export function createSqlChecker(client: PoolClient): SqlChecker {
     return next;
   };
 
-  const inRolledBackTransaction = (readOnly: boolean, fn: () => Promise<void>): Promise<string | undefined> =>
+  const inRolledBackTransaction = (readOnly: boolean, fn: () => Promise<void>): Promise<SqlFailure | undefined> =>
     serial(async () => {
       await client.query(readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
       try {
@@ -38,7 +40,7 @@ export function createSqlChecker(client: PoolClient): SqlChecker {
         await fn();
         return undefined;
       } catch (err) {
-        return sqlMessage(err);
+        return sqlFinding(err);
       } finally {
         await client.query('ROLLBACK');
       }
@@ -51,12 +53,12 @@ export function createSqlChecker(client: PoolClient): SqlChecker {
         answer = (async () => {
           const bound = bindSql(stripTerminator(sql), scope ?? allNull(sql));
           let columns: string[] = [];
-          const error = await inRolledBackTransaction(true, async () => {
+          const failure = await inRolledBackTransaction(true, async () => {
             // Newlines, so a trailing `-- comment` in the consulta cannot swallow the wrapper.
             const result = await client.query({ text: `SELECT * FROM (\n${bound.text}\n) AS q LIMIT 0`, values: bound.values });
             columns = result.fields.map((field) => field.name);
           });
-          return error === undefined ? { ok: true as const, columns } : { ok: false as const, message: error };
+          return failure === undefined ? { ok: true as const, columns } : { ok: false as const, failure, message: formatSqlFailure(failure) };
         })();
         if (!scope) described.set(sql, answer);
       }
@@ -71,7 +73,7 @@ export function createSqlChecker(client: PoolClient): SqlChecker {
         answer = inRolledBackTransaction(true, async () => {
           await client.query(`PREPARE ${name} AS\n${bound.text}\n`);
           await client.query(`DEALLOCATE ${name}`);
-        });
+        }).then((failure) => (failure ? formatSqlFailure(failure) : undefined));
         prepared.set(sql, answer);
       }
       return answer;
@@ -88,9 +90,9 @@ function stripTerminator(sql: string): string {
   return sql.replace(/[\s;]+$/, '');
 }
 
-/** The database's own words, with its SQLSTATE; anything else (a lost connection) is not a finding. */
-function sqlMessage(err: unknown): string {
-  const code = (err as { code?: unknown })?.code;
-  if (typeof code !== 'string' || code.length !== 5) throw err;
-  return `SQL error ${code}: ${(err as Error).message}`;
+/** The database's own refusal, with its SQLSTATE; anything else (a lost connection) is not a finding. */
+function sqlFinding(err: unknown): SqlFailure {
+  const failure = sqlFailureOf(err);
+  if (!failure) throw err;
+  return failure;
 }

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 
 const ROOT = join(__dirname, '..', '..');
-const PURE = ['workflows', 'src/templating', 'src/answer', 'src/model', 'src/mapping', 'src/graph', 'src/plan', 'src/errors.ts'];
+const PURE = ['workflows', 'src/templating', 'src/answer', 'src/model', 'src/mapping', 'src/graph', 'src/plan', 'src/errors.ts', 'src/sqlstate.ts'];
 const FORBIDDEN = new Set([
   ...builtinModules,
   'pg',
@@ -56,4 +56,121 @@ test('the check sees value imports and lets type imports through (negative contr
   const found = imports("import { readFileSync } from 'node:fs';\nimport type { Pool } from 'pg';\nconst x = require('axios');\n");
   assert.deepEqual(found, ['node:fs', 'axios']);
   assert.ok(FORBIDDEN.has('fs') && FORBIDDEN.has('axios'));
+});
+
+// No back-and-forth: the folders (src/<folder>, a top-level src file, activities/, workflows/) import each
+// other in one direction only, along the data path, and no file takes part in an import cycle. Type
+// imports count here: a type-only loop is still two folders that must be read together.
+const LAYERED = ['src', 'activities', 'workflows'];
+
+function allImports(text: string): string[] {
+  return [...text.matchAll(/(?:^\s*(?:import|export)\b[^'"]*?\bfrom\s+|\bimport\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+}
+
+function resolveImport(fromFile: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const target = join(fromFile, '..', spec);
+  for (const candidate of [`${target}.ts`, join(target, 'index.ts'), target]) {
+    try {
+      if (statSync(candidate).isFile()) return relative(ROOT, candidate);
+    } catch {
+      // try the next form
+    }
+  }
+  return undefined;
+}
+
+/** `src/crm/pools.ts` → `src/crm`; `src/errors.ts` → itself; `activities/x.ts` → `activities`. */
+function unitOf(file: string): string {
+  const parts = file.split('/');
+  return parts[0] === 'src' && parts.length > 2 ? `src/${parts[1]}` : parts[0] === 'src' ? file : parts[0]!;
+}
+
+function importGraph(): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const file of LAYERED.flatMap(files)) {
+    const from = relative(ROOT, file);
+    const targets = graph.get(from) ?? new Set<string>();
+    graph.set(from, targets);
+    for (const spec of allImports(readFileSync(file, 'utf8'))) {
+      const target = resolveImport(file, spec);
+      if (target?.endsWith('.ts')) targets.add(target);
+    }
+  }
+  return graph;
+}
+
+/** Strongly connected components with more than one member (Tarjan): each is a set of nodes in a loop. */
+function cycles(graph: Map<string, Set<string>>): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (node: string) => {
+    index.set(node, counter);
+    low.set(node, counter++);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (onStack.has(next)) {
+        low.set(node, Math.min(low.get(node)!, index.get(next)!));
+      }
+    }
+    if (low.get(node) === index.get(node)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== node);
+      if (component.length > 1) found.push(component.sort());
+    }
+  };
+  for (const node of graph.keys()) if (!index.has(node)) visit(node);
+  return found;
+}
+
+function folderGraph(fileGraph: Map<string, Set<string>>): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const [from, targets] of fileGraph) {
+    const edges = graph.get(unitOf(from)) ?? new Set<string>();
+    graph.set(unitOf(from), edges);
+    for (const target of targets) if (unitOf(target) !== unitOf(from)) edges.add(unitOf(target));
+  }
+  return graph;
+}
+
+test('folders import each other in one direction only', () => {
+  const graph = folderGraph(importGraph());
+  assert.ok(graph.size > 20, `scanned ${graph.size} folders`);
+  assert.ok(graph.get('activities')?.has('src/templating'), 'the scan sees imports between folders');
+  assert.deepEqual(cycles(graph), []);
+});
+
+test('no file is part of an import cycle', () => {
+  const graph = importGraph();
+  assert.ok(graph.size > 100, `scanned ${graph.size} files`);
+  assert.deepEqual(cycles(graph), []);
+});
+
+test('the cycle check finds loops, type imports included (negative control)', () => {
+  assert.deepEqual(allImports("import type { A } from './a';\nexport { b } from '../b';\nconst c = await import('./c');\nimport './d';\n"), [
+    './a',
+    '../b',
+    './c',
+    './d',
+  ]);
+  const graph = new Map([
+    ['src/config/x.ts', new Set(['src/temporal/y.ts'])],
+    ['src/temporal/y.ts', new Set(['src/config/z.ts'])],
+    ['src/config/z.ts', new Set<string>()],
+  ]);
+  assert.deepEqual(cycles(graph), []);
+  assert.deepEqual(cycles(folderGraph(graph)), [['src/config', 'src/temporal']]);
 });
