@@ -8,7 +8,7 @@
 //   3xx/4xx/5xx without a readable body → TransportError, final, with the status and a short excerpt
 import axios from 'axios';
 import type { ApiConnection } from '../config/types';
-import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../errors';
+import { ConfigError, ReceiverRefusal, RecordError, TransportError, UnknownOutcome } from '../errors';
 import {
   basicAuth,
   classifyNetworkFailure,
@@ -26,18 +26,6 @@ import type { Receiver, SendResult } from './types';
 
 const METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'GET'] as const;
 export type ApiMethod = (typeof METHODS)[number];
-
-/** The receiver answered with a non-2xx status and a JSON body: a refusal, with the body kept for the logs. */
-export class ReceiverRefusal extends RecordError {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly answer: unknown,
-  ) {
-    super(message);
-    this.name = 'ReceiverRefusal';
-  }
-}
 
 /**
  * `link` (variables already rendered and URL-encoded) is `[METHOD ]path`, POST by default. The path is
