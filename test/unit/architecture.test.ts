@@ -146,6 +146,52 @@ function folderGraph(fileGraph: Map<string, Set<string>>): Map<string, Set<strin
   return graph;
 }
 
+// The layers, in the order of the data path: each may import only the ones before it. A new folder goes
+// where its imports put it.
+const LAYERS = [
+  'src/errors.ts',
+  'src/sqlstate.ts',
+  'src/config',
+  'src/model',
+  'src/templating',
+  'src/graph',
+  'src/answer',
+  'src/plan',
+  'src/mapping',
+  'src/ledger',
+  'src/crm',
+  'src/validate',
+  'src/connectors',
+  'src/logging',
+  'src/metrics',
+  'activities',
+  'workflows',
+  'src/temporal',
+  'src/run-view',
+  'src/api',
+  'src/worker.ts',
+  'src/index.ts',
+  'src/dev',
+  'src/cli',
+];
+
+function layerOffences(graph: Map<string, Set<string>>, layers: string[]): string[] {
+  const offences: string[] = [];
+  for (const [from, targets] of graph) {
+    if (!layers.includes(from)) offences.push(`${from} is in no layer of LAYERS`);
+    for (const target of targets) {
+      if (layers.includes(from) && layers.includes(target) && layers.indexOf(target) > layers.indexOf(from)) {
+        offences.push(`${from} imports ${target}, a later layer`);
+      }
+    }
+  }
+  return offences;
+}
+
+test('each folder imports only the layers before it', () => {
+  assert.deepEqual(layerOffences(folderGraph(importGraph()), LAYERS), []);
+});
+
 test('folders import each other in one direction only', () => {
   const graph = folderGraph(importGraph());
   assert.ok(graph.size > 20, `scanned ${graph.size} folders`);
@@ -173,4 +219,6 @@ test('the cycle check finds loops, type imports included (negative control)', ()
   ]);
   assert.deepEqual(cycles(graph), []);
   assert.deepEqual(cycles(folderGraph(graph)), [['src/config', 'src/temporal']]);
+  assert.deepEqual(layerOffences(folderGraph(graph), ['src/config', 'src/temporal']), ['src/config imports src/temporal, a later layer']);
+  assert.deepEqual(layerOffences(folderGraph(graph), ['src/temporal']), ['src/config is in no layer of LAYERS']);
 });
