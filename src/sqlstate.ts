@@ -16,16 +16,12 @@ export const SqlClass = {
   cardinality: '21',
   dataException: '22',
   integrity: '23',
-  invalidTransactionState: '25',
   invalidAuthorization: '28',
   dependentPrivilege: '2B',
-  invalidCatalog: '3D',
   transactionRollback: '40',
   syntaxOrAccess: '42',
   checkOption: '44',
   insufficientResources: '53',
-  objectState: '55',
-  operatorIntervention: '57',
   plpgsql: 'P0',
 } as const;
 
@@ -65,13 +61,21 @@ export function crmSqlFault(failure: SqlFailure): 'config' | 'passing' {
  */
 export type ReceiverSqlFault = 'record' | 'config' | 'timeout' | 'passing' | 'connectionLost' | 'other';
 
-export function receiverSqlFault(failure: SqlFailure): ReceiverSqlFault {
-  const { code, sqlClass } = failure;
-  if ([SqlClass.integrity, SqlClass.dataException, SqlClass.plpgsql, SqlClass.checkOption].includes(sqlClass as never)) return 'record';
-  if ([SqlClass.syntaxOrAccess, SqlClass.featureNotSupported, SqlClass.cardinality].includes(sqlClass as never)) return 'config';
-  if (code === '57014') return 'timeout';
-  if (sqlClass === SqlClass.transactionRollback || sqlClass === SqlClass.insufficientResources || code === '55P03' || code === '25006') return 'passing';
-  if (sqlClass === SqlClass.connection || code === '57P01' || code === '57P02') return 'connectionLost';
+const RECEIVER_RECORD_CLASSES: ReadonlySet<string> = new Set([SqlClass.integrity, SqlClass.dataException, SqlClass.plpgsql, SqlClass.checkOption]);
+const RECEIVER_CONFIG_CLASSES: ReadonlySet<string> = new Set([SqlClass.syntaxOrAccess, SqlClass.featureNotSupported, SqlClass.cardinality]);
+const PASSING_CLASSES: ReadonlySet<string> = new Set([SqlClass.transactionRollback, SqlClass.insufficientResources]);
+const STATEMENT_TIMEOUT = '57014';
+/** lock_not_available, read_only_sql_transaction (a standby): nothing was written, try again. */
+const PASSING_CODES: ReadonlySet<string> = new Set(['55P03', '25006']);
+/** admin_shutdown, crash_shutdown: the server went away mid-statement. */
+const CONNECTION_LOST_CODES: ReadonlySet<string> = new Set(['57P01', '57P02']);
+
+export function receiverSqlFault({ code, sqlClass }: SqlFailure): ReceiverSqlFault {
+  if (RECEIVER_RECORD_CLASSES.has(sqlClass)) return 'record';
+  if (RECEIVER_CONFIG_CLASSES.has(sqlClass)) return 'config';
+  if (code === STATEMENT_TIMEOUT) return 'timeout';
+  if (PASSING_CLASSES.has(sqlClass) || PASSING_CODES.has(code)) return 'passing';
+  if (sqlClass === SqlClass.connection || CONNECTION_LOST_CODES.has(code)) return 'connectionLost';
   return 'other';
 }
 
