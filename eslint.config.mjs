@@ -51,6 +51,8 @@ export default tseslint.config(
       'src/delivery/ledger.ts',
       'src/delivery/deliver.ts',
       'src/delivery/group-commit.ts',
+      'src/errors.ts',
+      'src/sqlstate.ts',
     ],
     rules: {
       'no-restricted-imports': [

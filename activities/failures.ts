@@ -1,6 +1,6 @@
 // The activity boundary: our errors become ApplicationFailures whose `type` is the error's stable code.
 import { ApplicationFailure } from '@temporalio/common';
-import { ConfigError, IntegradorError, RecordError, RequestError, TransportError } from '../src/errors';
+import { IntegradorError, TransportError } from '../src/errors';
 
 export function toFailure(err: unknown): unknown {
   if (!(err instanceof IntegradorError)) return err;
@@ -12,15 +12,8 @@ export function toFailure(err: unknown): unknown {
       nextRetryDelay: err.retryAfterMs,
     });
   }
-  const details =
-    err instanceof ConfigError
-      ? [err.issues]
-      : err instanceof RequestError
-        ? [{ kind: err.kind, parameter: err.parameter }]
-        : err instanceof RecordError
-          ? [{ field: err.field }]
-          : [];
-  return ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: true, details });
+  // one FailureDetails, read back by readFailureDetails (the workflow)
+  return ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: true, details: [err.failureDetails()] });
 }
 
 /** Wraps an activity so that every error it throws crosses the boundary as a typed failure. */

@@ -1,6 +1,6 @@
 // Activity: read the configuration tables of a base, build the validated Plan and check its SQL. The Plan is recorded in
 // history, so replays never touch the database.
-import { planFromCrm } from '../src/crm/check-plan';
+import { planFromCrm } from '../src/validate/check-plan';
 import { RequestError } from '../src/errors';
 import type { Plan, RunRequest } from '../src/plan/types';
 import type { ActivityDeps } from './deps';

@@ -18,8 +18,22 @@ export const ErrorCodes = {
   request: 'INT_REQUEST',
 } as const;
 
+/**
+ * What a failure carries besides its code and message across the activity boundary: one shape for every
+ * error, the single entry of an ApplicationFailure's `details`.
+ */
+export interface FailureDetails {
+  issues?: ConfigIssue[];
+  requestError?: RequestErrorKind;
+  parameter?: string;
+  field?: string;
+}
+
 export abstract class IntegradorError extends Error {
   abstract readonly code: string;
+  failureDetails(): FailureDetails {
+    return {};
+  }
 }
 
 /** The configuration (tables or connection file) is wrong. Never retried; nothing was sent. */
@@ -28,6 +42,9 @@ export class ConfigError extends IntegradorError {
   constructor(readonly issues: ConfigIssue[]) {
     super(issues.map(formatIssue).join('\n'));
     this.name = 'ConfigError';
+  }
+  override failureDetails(): FailureDetails {
+    return { issues: this.issues };
   }
 }
 
@@ -40,6 +57,21 @@ export class RecordError extends IntegradorError {
   ) {
     super(message);
     this.name = 'RecordError';
+  }
+  override failureDetails(): FailureDetails {
+    return { field: this.field };
+  }
+}
+
+/** The receiver answered with a non-2xx status and a JSON body: a refusal, with the body kept for the logs. */
+export class ReceiverRefusal extends RecordError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly answer: unknown,
+  ) {
+    super(message);
+    this.name = 'ReceiverRefusal';
   }
 }
 
@@ -82,6 +114,27 @@ export class RequestError extends IntegradorError {
     super(message);
     this.name = 'RequestError';
   }
+  override failureDetails(): FailureDetails {
+    return { requestError: this.kind, parameter: this.parameter };
+  }
+}
+
+/**
+ * The FailureDetails of an ApplicationFailure's `details`. Histories recorded before FailureDetails carry
+ * the older shapes (a ConfigError's issues as the array itself, a RequestError's `{ kind, parameter }`),
+ * which replay must still read.
+ */
+export function readFailureDetails(details: readonly unknown[] | undefined | null): FailureDetails {
+  const first = details?.[0];
+  if (Array.isArray(first)) return { issues: first as ConfigIssue[] };
+  if (!first || typeof first !== 'object') return {};
+  const given = first as FailureDetails & { kind?: RequestErrorKind };
+  const read: FailureDetails = {};
+  if (given.issues !== undefined) read.issues = given.issues;
+  if ((given.requestError ?? given.kind) !== undefined) read.requestError = given.requestError ?? given.kind;
+  if (given.parameter !== undefined) read.parameter = given.parameter;
+  if (given.field !== undefined) read.field = given.field;
+  return read;
 }
 
 export function formatIssue(issue: ConfigIssue): string {

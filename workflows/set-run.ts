@@ -5,7 +5,7 @@
 import { ActivityFailure, ApplicationFailure, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import type { QueryRecordsOutput } from '../activities/query-records';
 import type { SendRecordsOutput } from '../activities/send-records';
-import { ErrorCodes } from '../src/errors';
+import { ErrorCodes, readFailureDetails } from '../src/errors';
 import type { IntegrationResult, Plan, RunRequest, RunResult, SetStep, Step } from '../src/plan/types';
 import { crm, query, send } from './options';
 
@@ -57,11 +57,9 @@ function describeFailure(err: unknown): FailureInfo {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
     const code = cause.type ?? 'INT_UNEXPECTED';
-    if (code === ErrorCodes.config) return { code, message: cause.message, issues: cause.details?.[0] as RunResult['issues'] };
-    if (code === ErrorCodes.request) {
-      const detail = (cause.details?.[0] ?? {}) as { kind?: RunResult['requestError']; parameter?: string };
-      return { code, message: cause.message, parameter: detail.parameter, requestError: detail.kind };
-    }
+    const details = readFailureDetails(cause.details);
+    if (code === ErrorCodes.config) return { code, message: cause.message, issues: details.issues };
+    if (code === ErrorCodes.request) return { code, message: cause.message, parameter: details.parameter, requestError: details.requestError };
     return { code, message: cause.message };
   }
   return { code: 'INT_UNEXPECTED', message: err instanceof Error ? err.message : String(err) };

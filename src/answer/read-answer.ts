@@ -53,7 +53,7 @@ function locateFeedback(answer: unknown, arrayKey: string | null): Located {
   if (arrayKey !== null) {
     const lookup = findKey(answer, arrayKey);
     if (!lookup.found) {
-      return { feedback: undefined, problem: `${what} not found in the answer: ${excerpt(answer)}` };
+      return { feedback: undefined, problem: `${what} not found in the answer: ${jsonExcerpt(answer)}` };
     }
     feedback = lookup.value;
   }
@@ -88,7 +88,7 @@ function readItem(item: unknown, answer: unknown, feedback: unknown, rules: Pars
     const keys = missing.map((key) => `"${key}"`).join(', ');
     return {
       ok: false,
-      message: `${ANSWER_COLUMNS.valueKeys} ${keys} missing from the answer: ${excerpt(item)}`,
+      message: `${ANSWER_COLUMNS.valueKeys} ${keys} missing from the answer: ${jsonExcerpt(item)}`,
       values,
       missing,
     };
@@ -120,7 +120,7 @@ function refusalOf(rules: ErrorRule[], lookup: (key: string) => Lookup, messageS
 function isRefusal(rule: ErrorRule, value: unknown): boolean {
   switch (rule.op) {
     case 'filled':
-      return !isEmpty(value);
+      return !reportsNothing(value);
     case 'equals':
       return String(value) === rule.expected;
     case 'notEquals':
@@ -133,13 +133,13 @@ function isRefusal(rule: ErrorRule, value: unknown): boolean {
  * message), `retorno!=OK` contributes its reason but not an `OK`.
  */
 function messageText(rule: ErrorRule, lookup: Lookup): string | undefined {
-  if (!lookup.found || isEmpty(lookup.value) || rule.op === 'equals') return undefined;
+  if (!lookup.found || reportsNothing(lookup.value) || rule.op === 'equals') return undefined;
   if (rule.op === 'notEquals' && String(lookup.value) === rule.expected) return undefined;
   return typeof lookup.value === 'string' ? lookup.value.trim() : jsonText(lookup.value);
 }
 
 /** null, undefined, blank text, [] and {} all mean "nothing to report". */
-export function isEmpty(value: unknown): boolean {
+export function reportsNothing(value: unknown): boolean {
   if (value === null || value === undefined) return true;
   if (typeof value === 'string') return value.trim() === '';
   if (Array.isArray(value)) return value.length === 0;
@@ -148,7 +148,7 @@ export function isEmpty(value: unknown): boolean {
 }
 
 /** A short JSON excerpt so a person sees what the receiver said. */
-export function excerpt(value: unknown): string {
+export function jsonExcerpt(value: unknown): string {
   const text = jsonText(value);
   return text.length <= EXCERPT_LENGTH ? text : `${text.slice(0, EXCERPT_LENGTH - 1)}…`;
 }

@@ -2,12 +2,11 @@
 // Routes live in routes/; this file wires them and maps errors to HTTP statuses in one place.
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AppConfig } from '../config/types';
-import type { CrmPools } from '../crm/pools';
-import { ConfigError, RequestError, type RequestErrorKind } from '../errors';
-import { createRunLogs, REDACT_PATHS, type RunLogs } from '../logging/run-logs';
-import { processMetrics, type Metrics } from '../metrics/metrics';
-import type { IntegradorClient } from '../temporal/client';
+import { ConfigError, RequestError } from '../errors';
+import { createRunLogs, REDACT_PATHS } from '../logging/run-logs';
+import { processMetrics } from '../metrics/metrics';
+import type { AppDeps } from './deps';
+import { CONFIG_ERROR_STATUS, REQUEST_ERROR_STATUS } from './http-status';
 import { execucoesRoutes } from './routes/execucoes';
 import { integrarRoutes } from './routes/integrar';
 import { metricsRoutes } from './routes/metrics';
@@ -16,18 +15,7 @@ import { previaRoutes } from './routes/previa';
 import { saudeRoutes } from './routes/saude';
 import { factsOf, requestFacts } from './routes/shared';
 
-export interface AppDeps {
-  config: AppConfig;
-  client: IntegradorClient;
-  crm: CrmPools;
-  /** fastify's own request log (stdout); the access and error logs are `logs`. */
-  logger?: boolean | object;
-  /** Access and error logs per base and company; built from config.logs when absent (and closed with the app). */
-  logs?: RunLogs;
-  metrics?: Metrics;
-}
-
-const STATUS: Record<RequestErrorKind, number> = { bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404 };
+export type { AppDeps };
 
 export function buildApp(deps: AppDeps): FastifyInstance {
   const { config } = deps;
@@ -50,12 +38,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       workflowId: facts.workflowId ?? null,
     };
     if (err instanceof RequestError) {
-      logs.error(facts).warn({ ...where, status: STATUS[err.kind], code: err.code, parameter: err.parameter }, err.message);
-      return reply.status(STATUS[err.kind]).send({ success: false, message: err.message, parameter: err.parameter });
+      logs.error(facts).warn({ ...where, status: REQUEST_ERROR_STATUS[err.kind], code: err.code, parameter: err.parameter }, err.message);
+      return reply.status(REQUEST_ERROR_STATUS[err.kind]).send({ success: false, message: err.message, parameter: err.parameter });
     }
     if (err instanceof ConfigError) {
-      logs.error(facts).error({ ...where, status: 422, code: err.code, issues: err.issues }, err.message);
-      return reply.status(422).send({ success: false, message: err.message, issues: err.issues });
+      logs.error(facts).error({ ...where, status: CONFIG_ERROR_STATUS, code: err.code, issues: err.issues }, err.message);
+      return reply.status(CONFIG_ERROR_STATUS).send({ success: false, message: err.message, issues: err.issues });
     }
     if (err.statusCode && err.statusCode < 500) {
       logs.error(facts).warn({ ...where, status: err.statusCode, err }, err.message);

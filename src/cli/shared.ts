@@ -1,7 +1,18 @@
-// What every CLI command shares: reading the connection file and stopping cleanly on a signal.
+// What every CLI command shares: reading the connection file, finding a base in it, and stopping cleanly
+// on a signal.
 import { loadConfig } from '../config/load-config';
 import type { AppConfig } from '../config/types';
 import { ConfigError } from '../errors';
+
+/** The base `name` of the connection file, or a ConfigError listing the bases it has. */
+export function baseFrom(config: AppConfig, name: string) {
+  const base = Object.prototype.hasOwnProperty.call(config.bases, name) ? config.bases[name] : undefined;
+  if (!base)
+    throw new ConfigError([
+      { table: 'connection file', column: 'bases', message: `unknown base ${name}; the file has ${Object.keys(config.bases).join(', ') || 'none'}` },
+    ]);
+  return base;
+}
 
 export function configFrom(opts: { config?: string }): AppConfig {
   const path = opts.config ?? process.env.INTEGRADOR_CONFIG;

@@ -1,9 +1,9 @@
 // The connection file's `schedules:` section (SPEC §3): SETs run periodically as Temporal Schedules.
 // Each entry becomes the same RunRequest /integrar would build, so a scheduled run is checked like a request.
 import { z } from 'zod';
-import { toRunRequest } from '../api/run-request';
+import { toRunRequest } from '../request/run-request';
 import { RequestError, type ConfigIssue } from '../errors';
-import type { RunRequest } from '../plan/types';
+import type { RunRequest } from '../request/run-request';
 
 /** Five to seven cron fields (minute hour day month weekday [year]) or a macro such as `@daily`; Temporal checks the rest. */
 const CRON = /^(@[a-z]+(\s+\S+)?|(\S+\s+){4,6}\S+)$/;

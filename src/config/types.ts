@@ -1,75 +1,20 @@
 // The connection file (SPEC §3), after ${ENV} expansion and validation. Frozen once loaded.
-import type { ScheduleConfig } from './schedule-schema';
+// Inferred from the schema (schema.ts): a field's type is whatever the schema accepts, defaults applied.
+import type { z } from 'zod';
+import type { apiConnection, connectionFileSchema, dbConnection, token, wsConnection } from './schema';
 
-export interface TemporalConfig {
-  /** Absent: the embedded dev server (`integrador dev`). */
-  address?: string;
-  namespace: string;
-  taskQueue: string;
-  tls?: { serverName?: string; caFile?: string; certFile?: string; keyFile?: string } | boolean;
-  apiKey?: string;
-}
+type ConnectionFile = z.infer<typeof connectionFileSchema>;
 
-export interface TokenRule {
-  sha256?: string;
-  env?: string;
-  /** Companies this token may run; absent = all. */
-  empresas?: number[];
-  /** Who this token is, in audit records (default `token N`, N counted from 1 in the base's list). */
-  nome?: string;
-}
-
-export interface HttpSecurity {
-  basic?: { user: string; password: string };
-  wsSecurity?: { user: string; password: string; passwordType?: 'PasswordText' | 'PasswordDigest' };
-}
-
-interface ConnectionCommon {
-  timeoutMs: number;
-  /** Answers over this size are not read: the outcome is unknown (`incerto`). Default 1 MiB. */
-  maxAnswerBytes?: number;
-  concurrency: number;
-  ratePerSecond?: number;
-  /** The receiver is idempotent: a request with an unknown outcome may be sent again. */
-  safeToResend: boolean;
-}
-
-export interface WsConnection extends ConnectionCommon {
-  type: 'WS';
-  url: string;
-  args: Record<string, unknown>;
-  security?: HttpSecurity;
-  endpoint?: string;
-}
-
-export interface ApiConnection extends ConnectionCommon {
-  type: 'API';
-  url: string;
-  headers: Record<string, string>;
-  auth?: { bearer?: string; basic?: { user: string; password: string }; apiKey?: { header: string; value: string } };
-}
-
-export interface DbConnection extends ConnectionCommon {
-  type: 'DB';
-  url: string;
-}
-
+export type TemporalConfig = ConnectionFile['temporal'];
+export type TokenRule = z.infer<typeof token>;
+export type WsConnection = z.infer<typeof wsConnection>;
+export type HttpSecurity = NonNullable<WsConnection['security']>;
+export type ApiConnection = z.infer<typeof apiConnection>;
+export type DbConnection = z.infer<typeof dbConnection>;
 export type ConnectionConfig = WsConnection | ApiConnection | DbConnection;
+export type BaseConfig = ConnectionFile['bases'][string];
 
-export interface BaseConfig {
-  database: string;
-  tokens: TokenRule[];
-  connections: Record<string, ConnectionConfig>;
-}
-
-export interface AppConfig {
-  temporal: TemporalConfig;
-  bases: Record<string, BaseConfig>;
-  api: { port: number; host: string; waitLimitMs: number };
-  run: { chunkSize: number; maxChunksInFlight: number };
-  logs: { dir?: string; level: string };
-  /** SETs run periodically, applied by `serve` as Temporal Schedules. */
-  schedules: Record<string, ScheduleConfig>;
+export type AppConfig = ConnectionFile & {
   /** Every secret value found in the file (passwords, tokens), for masking. */
   secrets: string[];
-}
+};

@@ -8,14 +8,14 @@
 //   3xx/4xx/5xx without a readable body → TransportError, final, with the status and a short excerpt
 import axios from 'axios';
 import type { ApiConnection } from '../config/types';
-import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../errors';
+import { ConfigError, ReceiverRefusal, RecordError, TransportError, UnknownOutcome } from '../errors';
 import {
   basicAuth,
   classifyNetworkFailure,
   createAgents,
   DEFAULT_MAX_ANSWER_BYTES,
   startSend,
-  excerpt,
+  bodyExcerpt,
   joinUrl,
   retryLater,
   safeUrl,
@@ -26,18 +26,6 @@ import type { Receiver, SendResult, WirePreview } from './types';
 
 const METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'GET'] as const;
 export type ApiMethod = (typeof METHODS)[number];
-
-/** The receiver answered with a non-2xx status and a JSON body: a refusal, with the body kept for the logs. */
-export class ReceiverRefusal extends RecordError {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly answer: unknown,
-  ) {
-    super(message);
-    this.name = 'ReceiverRefusal';
-  }
-}
 
 /**
  * `link` (variables already rendered and URL-encoded) is `[METHOD ]path`, POST by default. The path is
@@ -127,16 +115,16 @@ export function judge(status: number, headers: Record<string, unknown>, text: st
   if (status >= 200 && status < 300) {
     if (body.empty) return {};
     if (body.ok) return body.value;
-    throw new UnknownOutcome(mask(`${where}: HTTP ${status} with an unreadable answer: ${excerpt(text)}`));
+    throw new UnknownOutcome(mask(`${where}: HTTP ${status} with an unreadable answer: ${bodyExcerpt(text)}`));
   }
   const later = retryLater(status, headers, where);
   if (later) throw later;
   // The gateway gave up waiting for the receiver, which may have processed the request.
-  if (status === 504) throw new UnknownOutcome(mask(`${where}: HTTP 504 from a gateway: ${excerpt(text)}`));
+  if (status === 504) throw new UnknownOutcome(mask(`${where}: HTTP 504 from a gateway: ${bodyExcerpt(text)}`));
   if (body.ok && body.value !== null && typeof body.value === 'object') {
     throw new ReceiverRefusal(mask(`${where}: HTTP ${status}: ${explain(body.value)}`), status, body.value);
   }
-  throw new TransportError(mask(`${where}: HTTP ${status}: ${excerpt(text)}`), false);
+  throw new TransportError(mask(`${where}: HTTP ${status}: ${bodyExcerpt(text)}`), false);
 }
 
 type Parsed = { ok: true; empty: false; value: unknown } | { ok: false; empty: boolean };

@@ -10,7 +10,8 @@
 import { Pool, type PoolClient } from 'pg';
 import type { DbConnection } from '../config/types';
 import { ConfigError, RecordError, TransportError, UnknownOutcome, type ConfigIssue } from '../errors';
-import { describe } from './http';
+import { isLoginRefused, receiverSqlFault, sqlFailureOf } from '../sqlstate';
+import { errorText } from './http';
 import { maskSecrets } from './mask';
 import type { Receiver, SendResult } from './types';
 
@@ -113,7 +114,7 @@ export function createDbReceiver(name: string, conn: DbConnection, opts: { readG
         return { answer: result.rows[0] ?? {}, sent };
       } catch (err) {
         if (err instanceof RecordError) throw err;
-        if (sqlState(err) === undefined) broken = err as Error; // the session is unusable: drop it from the pool
+        if (sqlFailureOf(err) === undefined) broken = err as Error; // the session is unusable: drop it from the pool
         throw queryFailure(err, { where, link, name, body, returning: returning ?? [], timeoutMs: conn.timeoutMs }, mask);
       } finally {
         client.release(broken ?? false);
@@ -125,18 +126,12 @@ export function createDbReceiver(name: string, conn: DbConnection, opts: { readG
   };
 }
 
-function sqlState(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-}
-
 /** Nothing was sent yet: retryable, except credentials or a database name the connection file got wrong. */
 function connectFailure(err: unknown, where: string, name: string, mask: (t: string) => string): Error {
-  const code = sqlState(err);
-  if (code?.startsWith('28') || code === '3D000') {
-    return new ConfigError([{ table: 'connection file', column: `connections.${name}.url`, message: mask(`${where}: cannot log in: ${describe(err)}`) }]);
+  if (isLoginRefused(sqlFailureOf(err))) {
+    return new ConfigError([{ table: 'connection file', column: `connections.${name}.url`, message: mask(`${where}: cannot log in: ${errorText(err)}`) }]);
   }
-  return new TransportError(mask(`${where}: receiver unreachable (${describe(err)}); nothing was sent`), true);
+  return new TransportError(mask(`${where}: receiver unreachable (${errorText(err)}); nothing was sent`), true);
 }
 
 interface QueryContext {
@@ -149,25 +144,29 @@ interface QueryContext {
 }
 
 function queryFailure(err: unknown, ctx: QueryContext, mask: (t: string) => string): Error {
-  const code = sqlState(err);
+  const failure = sqlFailureOf(err);
   const e = err as { message?: string; detail?: string; constraint?: string; column?: string };
   const said = mask(`${e.message ?? String(err)}${e.detail ? ` (${e.detail})` : ''}`);
-  if (code === undefined) {
+  if (failure === undefined) {
     return /timeout/i.test(e.message ?? '')
       ? new UnknownOutcome(`${ctx.where}: no answer within the read timeout after the statement was sent`)
-      : new UnknownOutcome(mask(`${ctx.where}: connection lost while the statement ran (${describe(err)})`));
+      : new UnknownOutcome(mask(`${ctx.where}: connection lost while the statement ran (${errorText(err)})`));
   }
-  const cls = code.slice(0, 2);
-  if (cls === '23' || cls === '22' || cls === 'P0' || cls === '44') return new RecordError(`${ctx.where}: ${said}`, e.column);
-  if (cls === '42' || cls === '0A' || cls === '21') return new ConfigError([configIssue(code, said, ctx)]);
-  if (code === '57014') return new TransportError(`${ctx.where}: statement timed out after ${ctx.timeoutMs} ms and was rolled back; nothing was written`, true);
-  if (cls === '40' || cls === '53' || code === '55P03' || code === '25006') {
-    return new TransportError(`${ctx.where}: ${said}; the statement was rolled back, nothing was written`, true);
+  const { code } = failure;
+  switch (receiverSqlFault(failure)) {
+    case 'record':
+      return new RecordError(`${ctx.where}: ${said}`, e.column);
+    case 'config':
+      return new ConfigError([configIssue(code, said, ctx)]);
+    case 'timeout':
+      return new TransportError(`${ctx.where}: statement timed out after ${ctx.timeoutMs} ms and was rolled back; nothing was written`, true);
+    case 'passing':
+      return new TransportError(`${ctx.where}: ${said}; the statement was rolled back, nothing was written`, true);
+    case 'connectionLost':
+      return new UnknownOutcome(`${ctx.where}: connection lost while the statement ran (SQLSTATE ${code}: ${said})`);
+    case 'other':
+      return new TransportError(`${ctx.where}: SQLSTATE ${code}: ${said}`, false);
   }
-  if (cls === '08' || code === '57P01' || code === '57P02') {
-    return new UnknownOutcome(`${ctx.where}: connection lost while the statement ran (SQLSTATE ${code}: ${said})`);
-  }
-  return new TransportError(`${ctx.where}: SQLSTATE ${code}: ${said}`, false);
 }
 
 function configIssue(code: string, said: string, ctx: QueryContext): ConfigIssue {

@@ -61,9 +61,9 @@ export function classifyNetworkFailure(
       : new TransportError(`${where}: no connection within ${timeoutMs} ms; nothing was sent`, true);
   }
   if (!phase.written || NOT_SENT.test(code)) {
-    return new TransportError(mask(`${where}: receiver unreachable (${describe(err)}); nothing was sent`), true);
+    return new TransportError(mask(`${where}: receiver unreachable (${errorText(err)}); nothing was sent`), true);
   }
-  return new UnknownOutcome(mask(`${where}: connection lost after the request was sent (${describe(err)})`));
+  return new UnknownOutcome(mask(`${where}: connection lost after the request was sent (${errorText(err)})`));
 }
 
 /** 429/503 with a readable Retry-After: the receiver refused the request without processing it. */
@@ -84,7 +84,7 @@ export function parseRetryAfter(value: unknown, now: number = Date.now()): numbe
 }
 
 /** A short readable excerpt of an answer body: tags stripped, whitespace collapsed, at most 200 chars. */
-export function excerpt(body: unknown, max = 200): string {
+export function bodyExcerpt(body: unknown, max = 200): string {
   const raw = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : '';
   const plain = raw
     .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
@@ -100,7 +100,7 @@ export function excerpt(body: unknown, max = 200): string {
 }
 
 /** `code: message` of an error, without repeating the code. */
-export function describe(err: unknown): string {
+export function errorText(err: unknown): string {
   const e = err as { code?: string; message?: string } | undefined;
   const message = e?.message ?? String(err);
   return e?.code && !message.includes(e.code) ? `${e.code}: ${message}` : message;

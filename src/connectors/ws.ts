@@ -15,8 +15,8 @@ import {
   createAgents,
   DEFAULT_MAX_ANSWER_BYTES,
   startSend,
-  describe,
-  excerpt,
+  errorText,
+  bodyExcerpt,
   joinUrl,
   parseRetryAfter,
   retryLater,
@@ -130,14 +130,14 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
         headers,
       });
     } catch (err) {
-      throw new TransportError(mask(`${where} could not be fetched (${describe(err)}); nothing was sent`), true);
+      throw new TransportError(mask(`${where} could not be fetched (${errorText(err)}); nothing was sent`), true);
     }
     if (response.status === 304 && previous) return previous;
     if (response.status !== 200) {
       // Nothing was sent yet, so a server-side failure is worth another try; a 4xx is a wrong link.
       const retryable = response.status >= 500 || response.status === 429;
       const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-      throw new TransportError(mask(`${where}: HTTP ${response.status}: ${excerpt(response.data)}`), retryable, retryAfterMs);
+      throw new TransportError(mask(`${where}: HTTP ${response.status}: ${bodyExcerpt(response.data)}`), retryable, retryAfterMs);
     }
     const validators = {
       etag: headerText(response.headers['etag']),
@@ -153,7 +153,7 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
       fingerprints.set(wsdl, validators);
       return wsdl;
     } catch (err) {
-      throw new TransportError(mask(`${where} is not a readable WSDL (${describe(err)}): ${excerpt(response.data)}`), false);
+      throw new TransportError(mask(`${where} is not a readable WSDL (${errorText(err)}): ${bodyExcerpt(response.data)}`), false);
     }
   }
 
@@ -202,7 +202,8 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
               if (err && isClientFault(err)) wsdlCache.invalidate(wsdlUrl); // maybe a changed contract: read it again next time
               if (err) reject(classifyCallError(err, phase, conn.timeoutMs, `WS ${name} ${op.name}`, mask));
               // node-soap hands back the whole HTTP response when the body is not XML (JSON, plain text)
-              else if (!looksLikeXml(raw)) reject(new UnknownOutcome(mask(`WS ${name} ${op.name}: HTTP 200 with an unreadable answer: ${excerpt(raw ?? '')}`)));
+              else if (!looksLikeXml(raw))
+                reject(new UnknownOutcome(mask(`WS ${name} ${op.name}: HTTP 200 with an unreadable answer: ${bodyExcerpt(raw ?? '')}`)));
               else resolve({ answer: result, sent: mask(rawRequest ?? '') });
             },
             options,
@@ -211,7 +212,7 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
       } catch (err) {
         if (err instanceof TransportError || err instanceof UnknownOutcome || err instanceof RecordError) throw err;
         // node-soap threw before sending (e.g. arguments it cannot serialize): this record cannot be sent.
-        throw new RecordError(mask(`WS ${name} ${op.name}: request not built: ${describe(err)}`));
+        throw new RecordError(mask(`WS ${name} ${op.name}: request not built: ${errorText(err)}`));
       } finally {
         clear();
       }
@@ -236,7 +237,7 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
       try {
         await new Promise<void>((resolve, reject) => methodOf(capture, op)(args, (err) => (err instanceof NotSent ? resolve() : reject(err)), {}));
       } catch (err) {
-        throw new RecordError(mask(`WS ${name} ${op.name}: request not built: ${describe(err)}`));
+        throw new RecordError(mask(`WS ${name} ${op.name}: request not built: ${errorText(err)}`));
       }
       if (!kept) throw new RecordError(`WS ${name} ${op.name}: request not built`);
       const soapAction = headerText(kept.headers.SOAPAction)?.replace(/^"(.*)"$/, '$1'); // SOAP 1.1 sends it quoted
@@ -284,8 +285,8 @@ export function classifyCallError(
       const reason = text(fault.faultstring ?? (fault.Reason as { Text?: unknown } | undefined)?.Text);
       return new RecordError(mask(`${where}: SOAP Fault ${code}: ${reason}`));
     }
-    if (status >= 300) return new TransportError(mask(`${where}: HTTP ${status}: ${excerpt(body)}`), false);
-    return new UnknownOutcome(mask(`${where}: HTTP ${status} with an unreadable answer: ${excerpt(body)}`));
+    if (status >= 300) return new TransportError(mask(`${where}: HTTP ${status}: ${bodyExcerpt(body)}`), false);
+    return new UnknownOutcome(mask(`${where}: HTTP ${status} with an unreadable answer: ${bodyExcerpt(body)}`));
   }
   return classifyNetworkFailure(err, phase, timeoutMs, where, mask);
 }
@@ -354,4 +355,4 @@ function headerText(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export { excerpt, joinUrl, parseRetryAfter };
+export { bodyExcerpt, joinUrl, parseRetryAfter };

@@ -10,7 +10,7 @@ import { migrate } from '../crm/migrate';
 import { createCrmPools } from '../crm/pools';
 import { startServer, type RunningServer } from '../api/server';
 import { startWorker, type RunningWorker } from '../worker';
-import { DEFAULT_TASK_QUEUE } from '../temporal/constants';
+import { DEFAULT_TASK_QUEUE } from '../config/schema';
 import { seedDemoChain, seedDemoCrm, seedDemoIntegration } from './demo-seed';
 import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres';
 import { freePort } from './free-port';

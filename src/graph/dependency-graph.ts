@@ -59,14 +59,6 @@ export class DependencyGraph {
   edgesTo(id: number): readonly Edge[] {
     return this.in.get(id) ?? [];
   }
-
-  successors(id: number): number[] {
-    return unique(this.edgesFrom(id).map((edge) => edge.after));
-  }
-
-  predecessors(id: number): number[] {
-    return unique(this.edgesTo(id).map((edge) => edge.before));
-  }
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -77,8 +69,4 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 function byEnds(a: Edge, b: Edge): number {
   return a.before - b.before || a.after - b.after || a.row - b.row;
-}
-
-function unique(ids: number[]): number[] {
-  return [...new Set(ids)];
 }

@@ -3,10 +3,6 @@
 export class MinQueue {
   private readonly items: number[] = [];
 
-  get size(): number {
-    return this.items.length;
-  }
-
   push(id: number): void {
     let low = 0;
     let high = this.items.length;

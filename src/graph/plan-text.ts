@@ -29,7 +29,7 @@ export function toPlanText(rows: ConfigRows, requestedId: number, empresa: Reque
   for (const [position, id] of order.entries()) {
     const row = byId.get(id)!;
     const mark = id === requestedId ? '  (requested)' : '';
-    lines.push(`  ${String(position + 1).padStart(width)}. ${id} ${row.nome}${mark}  [${describe(row, rows)}]`);
+    lines.push(`  ${String(position + 1).padStart(width)}. ${id} ${row.nome}${mark}  [${stepSummary(row, rows)}]`);
     const indent = ' '.repeat(width + 6);
     for (const edge of edges.filter((e) => e.after === id)) {
       const value = edge.column === 'dependente' ? edge.before : edge.after;
@@ -42,7 +42,7 @@ export function toPlanText(rows: ConfigRows, requestedId: number, empresa: Reque
   return `${lines.join('\n')}\n`;
 }
 
-function describe(row: IntegracaoRow, rows: ConfigRows): string {
+function stepSummary(row: IntegracaoRow, rows: ConfigRows): string {
   const conexao = rows.conexoes.find((c) => c.id === row.conexao_integracao_id);
   const parts = [conexao ? `${conexao.tipo_conexao.trim().toUpperCase()} ${conexao.nome_conexao}` : `conexao ${row.conexao_integracao_id ?? 'none'}`];
   const target = row.porta_ws?.trim() || row.link?.trim();

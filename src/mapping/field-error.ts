@@ -7,7 +7,7 @@ export function fieldError(path: string, campoId: number, problem: string): Reco
 }
 
 /** Null, undefined, a blank string and an empty array are empty (for `obrigatorio` and PADRAO). */
-export function isEmpty(value: unknown): boolean {
+export function isBlank(value: unknown): boolean {
   if (value === null || value === undefined) return true;
   if (typeof value === 'string') return value.trim() === '';
   if (Array.isArray(value)) return value.length === 0;

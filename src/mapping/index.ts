@@ -2,4 +2,3 @@
 export { mapRecord, type MappingDeps, type CrmRow } from './map-record';
 export { convertValue } from './convert';
 export { formatDate } from './dates';
-export { isEmpty } from './field-error';

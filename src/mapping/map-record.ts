@@ -8,7 +8,7 @@ import type { Scope } from '../templating/scope';
 import { bindSql, type BoundSql } from '../templating/sql';
 import { renderText } from '../templating/text';
 import { convertValue } from './convert';
-import { fieldError, isEmpty } from './field-error';
+import { fieldError, isBlank } from './field-error';
 import { hasPath, setPath } from './paths';
 import { applyRule, conditionHolds, type Condition, type ValueRule } from './rules';
 
@@ -44,7 +44,7 @@ async function mapRow(input: Mapping, fields: FieldSpec[], row: CrmRow, scope: S
       if (rule.tipo !== 'CONDICAO') value = applyRule(value, rule as ValueRule);
     }
     value = convertValue(value, field, path);
-    if (field.obrigatorio && isEmpty(value)) throw fieldError(path, field.id, 'is required but empty');
+    if (field.obrigatorio && isBlank(value)) throw fieldError(path, field.id, 'is required but empty');
 
     const earlier = setBy.get(field.path);
     if (earlier !== undefined) {

@@ -2,7 +2,7 @@
 import { ConfigError } from '../errors';
 import type { RuleSpec } from '../model/types';
 import { textOf } from '../templating/text';
-import { isEmpty } from './field-error';
+import { isBlank } from './field-error';
 
 export type Condition = Extract<RuleSpec, { tipo: 'CONDICAO' }>;
 export type ValueRule = Exclude<RuleSpec, Condition>;
@@ -31,7 +31,7 @@ export function conditionHolds(rule: Condition, row: Record<string, unknown>): b
 export function applyRule(value: unknown, rule: ValueRule): unknown {
   switch (rule.tipo) {
     case 'PADRAO':
-      return isEmpty(value) ? rule.value : value;
+      return isBlank(value) ? rule.value : value;
     case 'DE_PARA': {
       // Unmapped values pass unchanged; own keys only, so "constructor" is not found on the prototype.
       const key = textOf(value);

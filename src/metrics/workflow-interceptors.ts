@@ -1,7 +1,7 @@
 // Bundled into the workflow code (never imported by Node code): reports each finished SET run to the
 // worker through a sink, so runs and records are counted once, on the worker that finished the run,
-// whoever started it. Sinks are not called during replay.
-import { proxySinks, type Sinks, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
+// whoever started it, however many times it continued as new. Sinks are not called during replay.
+import { ContinueAsNew, proxySinks, type Sinks, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
 import type { RunRequest, RunResult } from '../plan/types';
 import { summarizeRun, type RunSummary } from './run-summary';
 
@@ -23,7 +23,8 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
           integradorMetrics.runFinished(summarizeRun(base, integracao, result));
           return result;
         } catch (err) {
-          integradorMetrics.runFinished(summarizeRun(base, integracao, undefined));
+          // continueAsNew throws to end this execution; the run goes on and is counted when its last one ends
+          if (!(err instanceof ContinueAsNew)) integradorMetrics.runFinished(summarizeRun(base, integracao, undefined));
           throw err;
         }
       },

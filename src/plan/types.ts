@@ -3,14 +3,9 @@
 import type { ParsedAnswerRules } from '../answer';
 import type { ComponentSpec, FieldSpec, TipoConexao } from '../model/types';
 
-/** What a caller asks for; also the workflow's input. Small and free of secrets. */
-export interface RunRequest {
-  base: string;
-  empresaId: number | null;
-  empresaFilialId: number | null;
-  integracaoId: number;
-  params: Record<string, string>;
-}
+import type { RunRequest } from '../request/run-request';
+
+export type { RunRequest };
 
 /** One integration to run (SET). Steps form a union on `kind` so a new kind must be handled to compile. */
 export interface SetStep {

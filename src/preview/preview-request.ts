@@ -1,7 +1,7 @@
 // The /previa parameters: those of /integrar (same parsing, same 400s), plus `valores` (stand-ins for
 // captured values) and `previa_limite` (records shown per integration). Both are taken out before the
 // /integrar parsing, so an integration's own parameters keep every other name.
-import { toRunRequest } from '../api/run-request';
+import { toRunRequest } from '../request/run-request';
 import { RequestError } from '../errors';
 import type { RunRequest } from '../plan/types';
 import type { StandIn } from './preview';

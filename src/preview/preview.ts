@@ -9,7 +9,7 @@ import { maskSecrets } from '../connectors/mask';
 import { buildInsert } from '../connectors/db';
 import type { ReceiverRegistry } from '../connectors/registry';
 import type { WirePreview } from '../connectors/types';
-import { planFromCrm } from '../crm/check-plan';
+import { planFromCrm } from '../validate/check-plan';
 import { asConfigSql } from '../crm/sql-errors';
 import { ConfigError, ErrorCodes, RecordError, TransportError, UnknownOutcome, type ConfigIssue } from '../errors';
 import { mapRecord } from '../mapping';

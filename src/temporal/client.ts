@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type WorkflowHandle } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../config/schema';
 import type { TemporalConfig } from '../config/types';
 import type { RunRequest, RunResult } from '../plan/types';
-import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE, SET_RUN_WORKFLOW } from './constants';
+import { SET_RUN_WORKFLOW } from './constants';
 import { setRunWorkflowId } from './workflow-id';
 
 export const BASE_KEY = defineSearchAttributeKey('IntegradorBase', SearchAttributeType.KEYWORD);

@@ -2,9 +2,11 @@
 // whether a sql_update compiles. Every check runs inside a transaction that is rolled back.
 import type { PoolClient } from 'pg';
 import { withTransaction } from '../crm/transaction';
+import { formatSqlFailure, sqlFailureOf, type SqlFailure } from '../sqlstate';
 import { bindSql, Scope, variablesIn } from '../templating';
 
-export type Described = { ok: true; columns: string[] } | { ok: false; message: string };
+/** A consulta's columns, or the database's refusal: its SQLSTATE to switch on, and the finding's message. */
+export type Described = { ok: true; columns: string[] } | { ok: false; failure: SqlFailure; message: string };
 
 export interface SqlChecker {
   /**
@@ -31,7 +33,7 @@ export function createSqlChecker(client: PoolClient): SqlChecker {
     return next;
   };
 
-  const inRolledBackTransaction = (readOnly: boolean, fn: () => Promise<void>): Promise<string | undefined> =>
+  const inRolledBackTransaction = (readOnly: boolean, fn: () => Promise<void>): Promise<SqlFailure | undefined> =>
     serial(() =>
       withTransaction(
         client,
@@ -41,7 +43,7 @@ export function createSqlChecker(client: PoolClient): SqlChecker {
             await fn();
             return undefined;
           } catch (err) {
-            return sqlMessage(err);
+            return sqlFinding(err);
           }
         },
         { mode: readOnly ? 'READ ONLY' : undefined, rollback: true },
@@ -55,12 +57,12 @@ export function createSqlChecker(client: PoolClient): SqlChecker {
         answer = (async () => {
           const bound = bindSql(stripTerminator(sql), scope ?? allNull(sql));
           let columns: string[] = [];
-          const error = await inRolledBackTransaction(true, async () => {
+          const failure = await inRolledBackTransaction(true, async () => {
             // Newlines, so a trailing `-- comment` in the consulta cannot swallow the wrapper.
             const result = await client.query({ text: `SELECT * FROM (\n${bound.text}\n) AS q LIMIT 0`, values: bound.values });
             columns = result.fields.map((field) => field.name);
           });
-          return error === undefined ? { ok: true as const, columns } : { ok: false as const, message: error };
+          return failure === undefined ? { ok: true as const, columns } : { ok: false as const, failure, message: formatSqlFailure(failure) };
         })();
         if (!scope) described.set(sql, answer);
       }
@@ -75,7 +77,7 @@ export function createSqlChecker(client: PoolClient): SqlChecker {
         answer = inRolledBackTransaction(true, async () => {
           await client.query(`PREPARE ${name} AS\n${bound.text}\n`);
           await client.query(`DEALLOCATE ${name}`);
-        });
+        }).then((failure) => (failure ? formatSqlFailure(failure) : undefined));
         prepared.set(sql, answer);
       }
       return answer;
@@ -92,9 +94,9 @@ function stripTerminator(sql: string): string {
   return sql.replace(/[\s;]+$/, '');
 }
 
-/** The database's own words, with its SQLSTATE; anything else (a lost connection) is not a finding. */
-function sqlMessage(err: unknown): string {
-  const code = (err as { code?: unknown })?.code;
-  if (typeof code !== 'string' || code.length !== 5) throw err;
-  return `SQL error ${code}: ${(err as Error).message}`;
+/** The database's own refusal, with its SQLSTATE; anything else (a lost connection) is not a finding. */
+function sqlFinding(err: unknown): SqlFailure {
+  const failure = sqlFailureOf(err);
+  if (!failure) throw err;
+  return failure;
 }

@@ -79,7 +79,7 @@ async function checkAgainstDatabase(row: IntegracaoRow, rows: ConfigRows, known:
   const at = (column: string): IssueLocation => ({ table: 'integracao', row: row.id, column });
   const consulta = parseConsulta(row.consulta, { table: 'integracao', row: row.id, column: 'consulta' });
   if (!consulta.ok || checkSqlVariables(consulta.value, known, at('consulta')).length > 0) return; // reported statically
-  const columns = await describe(sql, consulta.value, at('consulta'), issues);
+  const columns = await columnsOf(sql, consulta.value, at('consulta'), issues);
   if (!columns) return;
   const { mapping } = parseMapping(row.id, rows);
   await checkFields(mapping.fields, mapping, columns, known, sql, issues, [row.id]);
@@ -129,7 +129,7 @@ async function checkFields(
       const lookupAt = { table: 'dependencias', row: field.lookup.id, column: 'consulta' };
       const variables = checkSqlVariables(field.lookup.sql, rowKnown, lookupAt);
       issues.push(...variables);
-      if (variables.length === 0) await describe(sql, field.lookup.sql, lookupAt, issues);
+      if (variables.length === 0) await columnsOf(sql, field.lookup.sql, lookupAt, issues);
       continue;
     }
     const source = field.source;
@@ -147,7 +147,7 @@ async function checkFields(
         const variables = checkSqlVariables(component.sql, rowKnown, componentAt);
         issues.push(...variables);
         if (variables.length > 0) break;
-        const componentColumns = await describe(sql, component.sql, componentAt, issues);
+        const componentColumns = await columnsOf(sql, component.sql, componentAt, issues);
         if (componentColumns) {
           await checkFields(component.fields, mapping, componentColumns, scope, sql, issues, [...ancestors, component.integracaoId]);
         }
@@ -159,7 +159,7 @@ async function checkFields(
   }
 }
 
-async function describe(sql: SqlChecker, text: string, where: IssueLocation, issues: ConfigIssue[]): Promise<string[] | undefined> {
+async function columnsOf(sql: SqlChecker, text: string, where: IssueLocation, issues: ConfigIssue[]): Promise<string[] | undefined> {
   const described = await sql.columns(text);
   if (described.ok) return described.columns;
   issues.push({ ...where, message: described.message });

@@ -5,11 +5,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import type { ApiConnection } from '../../src/config/types';
-import { createApiReceiver, ReceiverRefusal } from '../../src/connectors/api';
+import { createApiReceiver } from '../../src/connectors/api';
 import type { Receiver } from '../../src/connectors/types';
 import { freePort } from '../../src/dev/free-port';
 import { startRestReceiver, type RestReceiver } from '../../src/dev/rest-receiver';
-import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../../src/errors';
+import { ConfigError, ReceiverRefusal, RecordError, TransportError, UnknownOutcome } from '../../src/errors';
 
 const TOKEN = 'tok-3n$<secret>';
 

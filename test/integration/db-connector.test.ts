@@ -9,7 +9,7 @@ import type { Receiver } from '../../src/connectors/types';
 import { createErpReceiverTable } from '../../src/dev/demo-receivers-seed';
 import { freePort } from '../../src/dev/free-port';
 import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../../src/errors';
-import { testServices } from './helpers/services';
+import { testServices } from '../helpers/services';
 
 const customer = (over: Record<string, unknown> = {}) => ({
   nome: 'ACME Indústria Ltda',

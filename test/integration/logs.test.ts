@@ -39,11 +39,11 @@ describe('access and error logs', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'integrador-logs-'));
-    const logConfig = { logs: { dir, level: 'info' }, secrets: [G5_PASSWORD], bases: { demo: {} as never } };
+    const logConfig = { logs: { dir, level: 'info' as const }, secrets: [G5_PASSWORD], bases: { demo: {} as never } };
     workerLogs = createRunLogs(logConfig);
     env = await startSetEnv({ worker: { logs: workerLogs } });
     apiLogs = createRunLogs({ ...logConfig, secrets: env.config.secrets });
-    app = buildApp({ config: { ...env.config, logs: { dir, level: 'info' } }, client: env.client, crm: env.pools, logs: apiLogs });
+    app = buildApp({ config: { ...env.config, logs: { dir, level: 'info' as const } }, client: env.client, crm: env.pools, logs: apiLogs });
   });
   after(async () => {
     await app?.close();

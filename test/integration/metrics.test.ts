@@ -2,6 +2,11 @@
 // run finishes), receiver latency per connection, on the API's /metrics and on a worker's own port.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import type { RunResult } from '../../src/plan/types';
+import { BASE_KEY, EMPRESA_KEY, INTEGRACAO_KEY } from '../../src/temporal/client';
+import { SET_RUN_WORKFLOW } from '../../src/temporal/constants';
+import { addAccounts, addBatchIntegration, BATCH_INTEGRATION } from '../faults/helpers/accounts';
 import { integrar, startSetEnv, type SetEnv } from './helpers/set-env';
 
 const ask = (contaId: number) => ({ base_crm: 'demo', empresa_id: 1, integracao_servico_id: 19, contaId });
@@ -33,7 +38,7 @@ async function eventually(fn: () => Promise<void>, timeoutMs = 10_000): Promise<
 describe('metrics', () => {
   let env: SetEnv;
   before(async () => {
-    env = await startSetEnv({ worker: { metricsPort: 0 } });
+    env = await startSetEnv({ worker: { metricsPort: 0 }, run: { chunkSize: 2, maxChunksInFlight: 2 }, seed: addBatchIntegration });
   });
   after(async () => {
     await env?.close();
@@ -83,5 +88,34 @@ describe('metrics', () => {
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowId);
     const after = await (await fetch(env.worker.metricsUrl!)).text();
     assert.equal(sample(after, 'integrador_runs_total', { base: 'demo', outcome: 'success' }), (runs ?? 0) + 1);
+  });
+
+  test('a run that continues as new is counted once, by its outcome, never as an error', async () => {
+    const range = await addAccounts(env.crm, 5);
+    const handle = await env.client.temporal.workflow.start(SET_RUN_WORKFLOW, {
+      taskQueue: env.taskQueue,
+      workflowId: `set-demo-1-${BATCH_INTEGRATION}-metrics-${randomBytes(6).toString('hex')}`,
+      // 5 records in chunks of 2, one chunk per execution: three executions, two of them continuing as new
+      args: [
+        { base: 'demo', empresaId: 1, empresaFilialId: null, integracaoId: BATCH_INTEGRATION, params: { de: String(range.first), ate: String(range.last) } },
+        { chunksPerExecution: 1 },
+      ],
+      typedSearchAttributes: [
+        { key: BASE_KEY, value: 'demo' },
+        { key: EMPRESA_KEY, value: 1 },
+        { key: INTEGRACAO_KEY, value: BATCH_INTEGRATION },
+      ],
+    });
+    const result = (await handle.result()) as RunResult;
+    assert.equal(result.success, true, result.message);
+    assert.notEqual((await handle.describe()).runId, handle.firstExecutionRunId, 'the run continued as new');
+    const labels = { base: 'demo', integracao: String(BATCH_INTEGRATION) };
+    await eventually(async () => {
+      const text = await (await fetch(env.worker.metricsUrl!)).text();
+      assert.equal(sample(text, 'integrador_runs_total', { ...labels, outcome: 'success' }), 1);
+      assert.equal(sample(text, 'integrador_records_total', { ...labels, status: 'gravado' }), 5);
+    });
+    const text = await (await fetch(env.worker.metricsUrl!)).text();
+    assert.equal(sample(text, 'integrador_runs_total', { ...labels, outcome: 'error' }), undefined);
   });
 });

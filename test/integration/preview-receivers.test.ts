@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { Pool } from 'pg';
 import { createErpReceiverTable, seedReceiverIntegrations } from '../../src/dev/demo-receivers-seed';
 import { startRestReceiver, type RestReceiver } from '../../src/dev/rest-receiver';
-import { testServices } from './helpers/services';
+import { testServices } from '../helpers/services';
 import { startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
 
 const REST_TOKEN = 'rest-bearer-preview-1234';

@@ -13,7 +13,7 @@ import { API_CONEXAO_ID, DB_CONEXAO_ID, createErpReceiverTable, seedReceiverInte
 import { freePort } from '../../src/dev/free-port';
 import { startRestReceiver, type RestReceiver } from '../../src/dev/rest-receiver';
 import { workflowBundle } from '../../src/worker';
-import { testServices } from './helpers/services';
+import { testServices } from '../helpers/services';
 import { G5_PASSWORD, integrar, startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
 
 const REST_TOKEN = 'rest-token-e2e-5ecret';

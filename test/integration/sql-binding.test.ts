@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
 import { Scope, bindSql } from '../../src/templating';
-import { testServices } from './helpers/services';
+import { testServices } from '../helpers/services';
 
 const ATTACKS = [
   '1 OR 1=1',

@@ -17,7 +17,7 @@ import { seedDemoChain, seedDemoCrm, seedDemoIntegration } from '../../src/dev/d
 import { ConfigError, formatIssue, type ConfigIssue } from '../../src/errors';
 import { buildPlan } from '../../src/plan/build-plan';
 import { validateDatabase } from '../../src/validate';
-import { testServices } from './helpers/services';
+import { testServices } from '../helpers/services';
 
 const ROOT = join(__dirname, '..', '..');
 const CONSULTA = 'SELECT c.id, c.nome, c.cnpj, c.tipo_pessoa FROM contas AS c WHERE c.id = #contaId#';

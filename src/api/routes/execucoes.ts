@@ -3,9 +3,9 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { RequestError } from '../../errors';
 import { BASE_KEY, EMPRESA_KEY } from '../../temporal/client';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { checkToken } from '../auth';
-import { runView } from './run-view';
+import { runView } from '../../run-view';
 import { baseOf, requireToken } from './shared';
 
 /** 401 unless the token is one of the base's; a token limited to some companies passes here. */

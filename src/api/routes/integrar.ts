@@ -1,12 +1,13 @@
 // GET|POST /integrar (and the PHP paths old callers use): start or join a run, wait for it, answer (SPEC §9).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { planFromCrm } from '../../crm/check-plan';
 import { recordsOfExecution } from '../../delivery/ledger-pg';
 import type { RunResult } from '../../plan/types';
+import { runAnswer } from '../../run-view';
+import { planFromCrm } from '../../validate/check-plan';
 import { checkToken } from '../auth';
-import type { AppDeps } from '../app';
-import { httpStatusOf, runAnswer } from '../run-answer';
-import { toRunRequest } from '../run-request';
+import type { AppDeps } from '../deps';
+import { httpStatusOf } from '../http-status';
+import { toRunRequest } from '../../request/run-request';
 import { baseOf, factsOf, requestFacts, requireToken } from './shared';
 
 export const INTEGRAR_PATHS = ['/integrar', '/integrar.php', '/Integrador/integrar.php'];

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { RequestError } from '../../errors';
 import { DEFAULT_PENDING_LIMIT, listPending, MAX_PENDING_LIMIT } from '../../pending/list-pending';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { checkCompany, tokenRuleOf } from '../auth';
 import { baseOf, requireToken } from './shared';
 

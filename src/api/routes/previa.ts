@@ -6,7 +6,7 @@ import { createReceiverRegistry } from '../../connectors/registry';
 import { ErrorCodes } from '../../errors';
 import { previewRun, type PreviewAnswer } from '../../preview/preview';
 import { toPreviewRequest } from '../../preview/preview-request';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { checkToken } from '../auth';
 import { baseOf, factsOf, requestFacts, requireToken } from './shared';
 

@@ -1,6 +1,6 @@
 // GET /saude: 200 when every base's database and Temporal answer, else 503 naming what is down.
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 
 export function saudeRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'config' | 'client' | 'crm'>): void {
   const { config, client, crm } = deps;

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { configFrom } from '../shared';
 import { integer } from './run';
-import { baseFrom } from './validate';
+import { baseFrom } from '../shared';
 
 export function registerPending(program: Command): void {
   program

@@ -1,6 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { configFrom } from '../shared';
-import { baseFrom } from './validate';
+import { baseFrom, configFrom } from '../shared';
 
 function positiveInteger(value: string): number {
   const n = Number(value);

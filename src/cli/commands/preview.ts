@@ -5,7 +5,7 @@ import { InvalidArgumentError } from 'commander';
 import type { PreviewAnswer } from '../../preview/preview';
 import { configFrom } from '../shared';
 import { integer, param } from './run';
-import { baseFrom } from './validate';
+import { baseFrom } from '../shared';
 
 interface PreviewOptions {
   config?: string;

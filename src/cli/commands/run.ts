@@ -60,10 +60,10 @@ export function registerRun(program: Command): void {
         { createProgress, progressCounts },
       ] = await Promise.all([
         import('../../crm/pools'),
-        import('../../crm/check-plan'),
+        import('../../validate/check-plan'),
         import('../../temporal/client'),
         import('../../delivery/ledger-pg'),
-        import('../../api/run-answer'),
+        import('../../run-view'),
         import('../progress'),
       ]);
       const pools = createCrmPools(config);

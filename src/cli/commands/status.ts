@@ -14,7 +14,7 @@ export function registerStatus(program: Command): void {
       const [{ createIntegradorClient, BASE_KEY }, { createCrmPools }, { runView }, { WorkflowNotFoundError }] = await Promise.all([
         import('../../temporal/client'),
         import('../../crm/pools'),
-        import('../../api/routes/run-view'),
+        import('../../run-view'),
         import('@temporalio/client'),
       ]);
       const client = await createIntegradorClient(config.temporal);

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import type { AppConfig } from '../../config/types';
-import { ConfigError, formatIssue } from '../../errors';
-import { configFrom } from '../shared';
+import { formatIssue } from '../../errors';
+import { baseFrom, configFrom } from '../shared';
 
 export function registerValidate(program: Command): void {
   program
@@ -22,13 +21,4 @@ export function registerValidate(program: Command): void {
       console.log(`base ${opts.base}: ${report.issues.length} problem${report.issues.length === 1 ? '' : 's'} (${integrations})`);
       process.exitCode = 2;
     });
-}
-
-export function baseFrom(config: AppConfig, name: string) {
-  const base = Object.prototype.hasOwnProperty.call(config.bases, name) ? config.bases[name] : undefined;
-  if (!base)
-    throw new ConfigError([
-      { table: 'connection file', column: 'bases', message: `unknown base ${name}; the file has ${Object.keys(config.bases).join(', ') || 'none'}` },
-    ]);
-  return base;
 }

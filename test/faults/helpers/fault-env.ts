@@ -1,23 +1,18 @@
 // A SET environment for fault tests: a CRM database with many accounts and integration 21, the G5-like
 // receiver, a connection file on disk (for a worker in its own process), and a Temporal client.
 // Workers are started by the tests, in this process or as `node bin/integrador.js worker --config F`.
+// Built by test/helpers/test-env.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { Pool } from 'pg';
-import { stringify } from 'yaml';
-import { parseConfig } from '../../../src/config/load-config';
+import type { Pool } from 'pg';
 import type { AppConfig } from '../../../src/config/types';
-import { migrate } from '../../../src/crm/migrate';
-import { seedDemoCrm, seedDemoIntegration } from '../../../src/dev/demo-seed';
-import { startG5Receiver, type G5Receiver } from '../../../src/dev/g5-receiver';
+import type { G5Receiver } from '../../../src/dev/g5-receiver';
 import type { RunRequest, RunResult } from '../../../src/plan/types';
 import { SET_RUN_WORKFLOW } from '../../../src/temporal/constants';
-import { createIntegradorClient, type IntegradorClient } from '../../../src/temporal/client';
-import { testServices } from '../../integration/helpers/services';
+import type { IntegradorClient } from '../../../src/temporal/client';
+import { startTestEnv } from '../../helpers/test-env';
 import { addAccounts, addBatchIntegration, BATCH_INTEGRATION } from './accounts';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -42,22 +37,14 @@ export interface FaultEnvOptions {
 }
 
 export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
-  const services = await testServices();
-  const crmUrl = await services.newDatabase('faults');
-  await migrate(crmUrl);
-  const crm = new Pool({ connectionString: crmUrl, max: 3 });
-  await seedDemoCrm(crm);
-  await seedDemoIntegration(crm);
-  await addBatchIntegration(crm);
-  const accounts = await addAccounts(crm, opts.records);
-  const receiver = await startG5Receiver({ password: 'fault-secret' });
-  const raw = {
-    temporal: { address: opts.temporalAddress ?? services.temporalAddress, taskQueue: `faults-${randomBytes(6).toString('hex')}` },
-    run: opts.run ?? { chunkSize: 50, maxChunksInFlight: 4 },
-    logs: { level: 'error' },
-    bases: {
+  let accounts = { first: 0, last: 0 };
+  const env = await startTestEnv({
+    receiver: { password: 'fault-secret' },
+    taskQueuePrefix: 'faults',
+    temporalAddress: opts.temporalAddress,
+    bases: (receiver) => ({
       demo: {
-        database: crmUrl,
+        databasePrefix: 'faults',
         tokens: [{ sha256: 'a'.repeat(64) }],
         connections: {
           g5: {
@@ -69,14 +56,17 @@ export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
             ...opts.connection,
           },
         },
+        seed: async (crm) => {
+          await addBatchIntegration(crm);
+          accounts = await addAccounts(crm, opts.records);
+        },
       },
-    },
-  };
-  const dir = mkdtempSync(join(tmpdir(), 'integrador-faults-'));
-  const configFile = join(dir, 'integrador.yaml');
-  writeFileSync(configFile, stringify(raw));
-  const config = parseConfig(JSON.stringify(raw), {});
-  const client = await createIntegradorClient(config.temporal);
+    }),
+    file: { run: opts.run ?? { chunkSize: 50, maxChunksInFlight: 4 }, logs: { level: 'error' } },
+    env: {},
+    writeFile: true,
+  });
+  const { config, client } = env;
   const request: RunRequest = {
     base: 'demo',
     empresaId: 1,
@@ -86,9 +76,9 @@ export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
   };
   return {
     config,
-    configFile,
-    crm,
-    receiver,
+    configFile: env.configFile!,
+    crm: env.crms.demo!,
+    receiver: env.receiver,
     client,
     accounts,
     startRun: () =>
@@ -97,12 +87,7 @@ export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
         workflowId: `set-demo-1-${BATCH_INTEGRATION}-fault-${randomBytes(6).toString('hex')}`,
         args: [request],
       }),
-    async close() {
-      await client.close();
-      await crm.end();
-      await receiver.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: env.close,
   };
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { toRunRequest } from '../../../src/api/run-request';
+import { toRunRequest } from '../../../src/request/run-request';
 import { RequestError } from '../../../src/errors';
 
 function refused(input: Record<string, unknown>): RequestError {

@@ -1,8 +1,8 @@
 // The API connector's pure parts: the link's method and path, and what each HTTP status means.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { explain, judge, parseApiLink, ReceiverRefusal } from '../../../src/connectors/api';
-import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../../../src/errors';
+import { explain, judge, parseApiLink } from '../../../src/connectors/api';
+import { ConfigError, ReceiverRefusal, RecordError, TransportError, UnknownOutcome } from '../../../src/errors';
 
 test('reads "[METHOD ]path", POST by default', () => {
   assert.deepEqual(parseApiLink('/clientes', 'rest'), { method: 'POST', path: '/clientes' });

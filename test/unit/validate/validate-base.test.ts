@@ -22,7 +22,8 @@ function fakeSql(tables: Record<string, string[]>): SqlChecker & { asked: string
       asked.push(sql);
       const table = /FROM (\w+)/i.exec(sql)?.[1] ?? '';
       const columns = tables[table];
-      return columns ? { ok: true, columns } : { ok: false, message: `SQL error 42P01: relation "${table}" does not exist` };
+      const failure = { code: '42P01', sqlClass: '42', message: `relation "${table}" does not exist` };
+      return columns ? { ok: true, columns } : { ok: false, failure, message: `SQL error 42P01: ${failure.message}` };
     },
     async prepare(sql) {
       asked.push(`PREPARE ${sql}`);

@@ -2,12 +2,12 @@
 // ledger's records, in the /integrar answer's shape plus `status` (running | completed | failed).
 // While a run is going, its integrations come from the plan recorded in history (loadPlan's result) and
 // their status from the ledger so far.
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { recordsOfExecution, recordsOfWorkflow, type RecordView } from '../../delivery/ledger-pg';
-import type { Plan, RunResult } from '../../plan/types';
-import { runAnswer, type RecordAnswer } from '../run-answer';
+import { recordsOfExecution, recordsOfWorkflow, type RecordView } from '../delivery/ledger-pg';
+import type { Plan, RunResult } from '../plan/types';
+import { runAnswer, type RecordAnswer } from './run-answer';
 
 export type RunStatus = 'running' | 'completed' | 'failed';
 
@@ -124,5 +124,3 @@ export async function runView(handle: WorkflowHandle, pool: Pool): Promise<RunVi
   const message = running ? 'running' : await failureOf(handle, temporalStatus);
   return { status: running ? 'running' : 'failed', ...common, success: false, message, integrations };
 }
-
-export { WorkflowNotFoundError };

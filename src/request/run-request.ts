@@ -1,7 +1,15 @@
-// The /integrar parameters → a RunRequest. Reserved names steer the engine; every other one is a parameter
+// A run's request and how caller parameters (/integrar, /previa, a schedule) become one. Reserved names steer the engine; every other one is a parameter
 // of the integration (`contaId=42`). Anything a caller can get wrong is a 400 naming the parameter.
 import { RequestError } from '../errors';
-import type { RunRequest } from '../plan/types';
+
+/** What a caller asks for; also the workflow's input. Small and free of secrets. */
+export interface RunRequest {
+  base: string;
+  empresaId: number | null;
+  empresaFilialId: number | null;
+  integracaoId: number;
+  params: Record<string, string>;
+}
 
 const RESERVED = new Set(['base_crm', 'integracao_servico_id', 'empresa_id', 'empresa_filial_id', 'aguardar']);
 const MAX_VALUE_LENGTH = 4096;

@@ -1,5 +1,4 @@
-// A run's result and its ledger records → the JSON answer of SPEC §9 and its HTTP status.
-import { ErrorCodes } from '../errors';
+// A run's result and its ledger records → the JSON answer of SPEC §9 (/integrar, /execucoes, `integrador run`).
 import type { RecordView } from '../delivery/ledger';
 import type { RunResult } from '../plan/types';
 
@@ -32,19 +31,4 @@ export function runAnswer(result: RunResult, records: RecordView[]) {
     ...(result.parameter ? { parameter: result.parameter } : {}),
     integrations: result.integrations.map((i) => ({ ...i, records: byIntegration.get(i.id) ?? [] })),
   };
-}
-
-export function httpStatusOf(result: RunResult, records: RecordView[]): number {
-  if (result.success) return 200;
-  if (result.errorCode === ErrorCodes.config) return 422;
-  if (result.errorCode === ErrorCodes.request) {
-    return { bad_request: 400, unauthorized: 401, forbidden: 403, not_found: 404 }[result.requestError ?? 'bad_request'];
-  }
-  if (result.errorCode === ErrorCodes.record) {
-    const failed = records.filter((r) => r.status === 'erro' || r.status === 'incerto');
-    // a record refused before sending (its data) is unprocessable; anything the receiver said is a 502
-    if (failed.length && failed.every((r) => r.erro_tipo === 'mapeamento')) return 422;
-    return 502;
-  }
-  return 502;
 }

@@ -1,20 +1,21 @@
 // Asks the CRM about a plan's SQL before anything is sent: each consulta is described with the request's
 // own values bound (LIMIT 0, read only, rolled back), and each sql_update is only prepared. So a syntax
 // error in a write-back, or a parameter the database cannot read as its column's type, stops the run
-// before the first send instead of after it.
+// before the first send instead of after it. The same SqlChecker serves the consultant's validator.
 import type { Pool } from 'pg';
 import type { BaseConfig } from '../config/types';
+import { readConfigRows } from '../crm/config-repository';
 import { ConfigError, RequestError, type ConfigIssue } from '../errors';
 import { buildPlan, type PlanSettings } from '../plan/build-plan';
 import type { Plan, RunRequest } from '../plan/types';
+import { SqlClass, type SqlFailure } from '../sqlstate';
 import { Scope } from '../templating';
-import { createSqlChecker } from '../validate/sql-checker';
-import { readConfigRows } from './config-repository';
+import { createSqlChecker } from './sql-checker';
 
 /** A data error (SQLSTATE class 22) quoting a request parameter's value is the caller's mistake: 400. */
-function parameterAt(message: string, params: Record<string, string>): string | undefined {
-  if (!message.startsWith('SQL error 22')) return undefined;
-  return Object.keys(params).find((name) => params[name] !== '' && message.includes(`"${params[name]}"`));
+function parameterAt(failure: SqlFailure, params: Record<string, string>): string | undefined {
+  if (failure.sqlClass !== SqlClass.dataException) return undefined;
+  return Object.keys(params).find((name) => params[name] !== '' && failure.message.includes(`"${params[name]}"`));
 }
 
 export async function checkPlanSql(pool: Pool, plan: Plan): Promise<void> {
@@ -28,8 +29,8 @@ export async function checkPlanSql(pool: Pool, plan: Plan): Promise<void> {
     for (const step of plan.steps) {
       const described = await sql.columns(step.consulta, new Scope({ captured: { ...captured }, params: plan.request.params, builtins: plan.builtins }));
       if (!described.ok) {
-        const parameter = parameterAt(described.message, plan.request.params);
-        if (parameter) throw new RequestError('bad_request', `parameter ${parameter}: ${described.message.replace(/^SQL error \w+: /, '')}`, parameter);
+        const parameter = parameterAt(described.failure, plan.request.params);
+        if (parameter) throw new RequestError('bad_request', `parameter ${parameter}: ${described.failure.message}`, parameter);
         issues.push({ table: 'integracao', row: step.id, column: 'consulta', message: described.message });
       }
       const prepared = step.sqlUpdate ? await sql.prepare(step.sqlUpdate) : undefined;

@@ -2,8 +2,8 @@
 // when a file is run on its own, a private embedded PostgreSQL and Temporal dev server stopped at the end.
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../../../src/dev/embedded-postgres';
-import { startTemporalDevServer } from '../../../src/dev/temporal-dev-server';
+import { startEmbeddedPostgres } from '../../src/dev/embedded-postgres';
+import { startTemporalDevServer } from '../../src/dev/temporal-dev-server';
 
 export interface TestServices {
   temporalAddress: string;
