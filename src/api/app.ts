@@ -8,6 +8,7 @@ import { ConfigError, RequestError, type RequestErrorKind } from '../errors';
 import { createRunLogs, REDACT_PATHS, type RunLogs } from '../logging/run-logs';
 import { processMetrics, type Metrics } from '../metrics/metrics';
 import type { IntegradorClient } from '../temporal/client';
+import { consolePlugin } from '../console';
 import { execucoesRoutes } from './routes/execucoes';
 import { integrarRoutes } from './routes/integrar';
 import { metricsRoutes } from './routes/metrics';
@@ -67,5 +68,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   integrarRoutes(app, { config, client: deps.client, crm: deps.crm, logs });
   execucoesRoutes(app, deps);
   saudeRoutes(app, deps);
+  app.register(consolePlugin, { prefix: '/console', config, client: deps.client, crm: deps.crm });
   return app;
 }

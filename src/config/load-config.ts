@@ -78,6 +78,7 @@ const schema = z
           ])
           .optional(),
         apiKey: z.string().optional(),
+        uiUrl: z.string().url().optional(),
       })
       .strict()
       .default({ namespace: DEFAULT_NAMESPACE, taskQueue: DEFAULT_TASK_QUEUE }),

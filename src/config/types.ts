@@ -7,6 +7,8 @@ export interface TemporalConfig {
   taskQueue: string;
   tls?: { serverName?: string; caFile?: string; certFile?: string; keyFile?: string } | boolean;
   apiKey?: string;
+  /** The Temporal Web UI's address, for the console's links to a run (`dev` writes it). */
+  uiUrl?: string;
 }
 
 export interface TokenRule {

@@ -43,6 +43,8 @@ export interface SetEnvOptions {
   seed?: (crm: Pool) => Promise<void>;
   /** Builds the worker's receiver registry from the parsed config (e.g. with onSend or Retry-After bounds). */
   receivers?: (config: AppConfig) => ReceiverRegistry;
+  /** More token rules for base demo, after TOKEN's (e.g. one limited to some empresas). */
+  tokens?: Array<Record<string, unknown>>;
 }
 
 export async function startSetEnv(opts: SetEnvOptions = {}): Promise<SetEnv> {
@@ -58,7 +60,7 @@ export async function startSetEnv(opts: SetEnvOptions = {}): Promise<SetEnv> {
       bases: {
         demo: {
           database: crmUrl,
-          tokens: [{ sha256: createHash('sha256').update(TOKEN).digest('hex') }],
+          tokens: [{ sha256: createHash('sha256').update(TOKEN).digest('hex') }, ...(opts.tokens ?? [])],
           connections: {
             g5: {
               type: 'WS',
