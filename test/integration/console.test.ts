@@ -55,6 +55,7 @@ describe('operator console in chromium', { skip: !existsSync(CHROMIUM) && `no ch
 
   before(async () => {
     env = await startSetEnv({
+      temporal: { uiUrl: 'http://127.0.0.1:8233' },
       tokens: [{ sha256: createHash('sha256').update(LIMITED_TOKEN).digest('hex'), empresas: [2] }],
       seed: async (crm) => {
         // a customer whose name is markup, and an integration whose connection does not exist
@@ -130,6 +131,9 @@ describe('operator console in chromium', { skip: !existsSync(CHROMIUM) && `no ch
     const started = await page.$$eval('table.runs tbody tr td:first-child', (cells) => cells.map((c) => (c as unknown as El).innerText));
     assert.deepEqual([...started].sort().reverse(), started, 'newest first');
     await shot('execucoes');
+    const ui = await page.$$eval('table.runs tbody a[target=_blank]', (as) => as.map((a) => a.getAttribute('href')));
+    assert.equal(ui.length, 3);
+    assert.match(ui[0]!, /^http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\/set-demo-1-19-[0-9a-f]+\/[0-9a-f-]{36}\/history$/);
 
     await go('/console/execucoes?resultado=erro&empresa=1&integracao=19');
     const links = await page.$$eval('a.run-link', (as) => as.map((a) => (a as unknown as El).innerText));

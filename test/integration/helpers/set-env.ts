@@ -45,6 +45,8 @@ export interface SetEnvOptions {
   receivers?: (config: AppConfig) => ReceiverRegistry;
   /** More token rules for base demo, after TOKEN's (e.g. one limited to some empresas). */
   tokens?: Array<Record<string, unknown>>;
+  /** More keys for the connection file's temporal section (e.g. uiUrl). */
+  temporal?: Record<string, unknown>;
 }
 
 export async function startSetEnv(opts: SetEnvOptions = {}): Promise<SetEnv> {
@@ -54,7 +56,7 @@ export async function startSetEnv(opts: SetEnvOptions = {}): Promise<SetEnv> {
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
   const config = parseConfig(
     JSON.stringify({
-      temporal: { address: services.temporalAddress, taskQueue },
+      temporal: { address: services.temporalAddress, taskQueue, ...opts.temporal },
       api: { waitLimitMs: opts.waitLimitMs ?? 60_000 },
       run: opts.run ?? { chunkSize: 100, maxChunksInFlight: 4 },
       bases: {
