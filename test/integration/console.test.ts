@@ -212,6 +212,8 @@ describe('operator console in chromium', { skip: !existsSync(CHROMIUM) && `no ch
       const [res] = await Promise.all([evilPage.waitForNavigation(), evilPage.goto(`http://localhost:${(evil.address() as AddressInfo).port}/`)]);
       assert.equal(res!.status(), 403);
       assert.match(await evilPage.$eval('#erro', (el) => (el as unknown as El).innerText), /outros sites/);
+      await evilPage.setViewport({ width: 1366, height: 500 });
+      await evilPage.screenshot({ path: join(SHOTS, 'console-pedido-recusado.png') });
       // a plain link from another site keeps the session (the page reloads itself to send the cookie)
       await evilPage.goto(`http://localhost:${(evil.address() as AddressInfo).port}/link`);
       await Promise.all([evilPage.waitForNavigation(), evilPage.click('#l')]);
