@@ -13,9 +13,11 @@ import { runView } from '../api/routes/run-view';
 import { matchTokenDigest, tokenDigest } from '../auth/check-token';
 import type { AppConfig } from '../config/types';
 import { maskSecrets } from '../connectors/mask';
+import { readConfigRows } from '../crm/config-repository';
 import type { CrmPools } from '../crm/pools';
 import { RequestError } from '../errors';
 import { exchangesOfExecution } from '../ledger/run-reads';
+import { isComponentLink } from '../model';
 import { BASE_KEY, EMPRESA_KEY, type IntegradorClient } from '../temporal/client';
 import { configView } from './config-view';
 import { messages } from './messages.pt-BR';
@@ -215,7 +217,13 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
     if (q.ate) filter.to = q.ate;
     if (q.pagina && !/^[A-Za-z0-9_-]{1,8192}$/.test(q.pagina)) throw bad('pagina');
     if (filter.empresa !== undefined && !maySee(operator, filter.empresa)) throw new PageError(403, t.errors.company);
-    const page = await listRuns(client, crm.pool(operator.base), {
+    const pool = crm.pool(operator.base);
+    // the integrations a caller may request, by name, for the filter and the list
+    const integrations = (await readConfigRows(pool)).integracoes
+      .filter((row) => !isComponentLink(row.link) && maySee(operator, row.empresa_id))
+      .sort((a, b) => a.id - b.id)
+      .map((row) => ({ id: row.id, nome: row.nome }));
+    const page = await listRuns(client, pool, {
       namespace: config.temporal.namespace,
       base: operator.base,
       filter,
@@ -234,6 +242,8 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
       {
         page,
         filters,
+        integrations,
+        integrationName: (id: number | null) => integrations.find((i) => i.id === id)?.nome ?? '',
         outcomes: OUTCOMES,
         nextUrl,
         firstUrl,

@@ -80,7 +80,7 @@ describe('operator console in chromium', { skip: !existsSync(CHROMIUM) && `no ch
     xssRun = xss.json().workflowId;
     const ok = await integrar(env, { base_crm: 'demo', empresa_id: 1, integracao_servico_id: 19, contaId: 1 });
     assert.equal(ok.statusCode, 200, ok.body);
-    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--lang=pt-BR'] });
     page = await browser.newPage();
     await page.setViewport({ width: 1366, height: 800 });
     page.on('dialog', (dialog) => {
@@ -135,7 +135,13 @@ describe('operator console in chromium', { skip: !existsSync(CHROMIUM) && `no ch
     assert.equal(ui.length, 3);
     assert.match(ui[0]!, /^http:\/\/127\.0\.0\.1:8233\/namespaces\/default\/workflows\/set-demo-1-19-[0-9a-f]+\/[0-9a-f-]{36}\/history$/);
 
-    await go('/console/execucoes?resultado=erro&empresa=1&integracao=19');
+    assert.match(await text('table.runs tbody'), /19 SET-WS-CONTAS/);
+    // the filter form, as an operator fills it
+    await page.type('input[name=empresa]', '1');
+    await page.select('select[name=integracao]', '19');
+    await page.select('select[name=resultado]', 'erro');
+    await Promise.all([page.waitForNavigation(), page.click('form.filters button')]);
+    assert.equal(new URL(page.url()).search, '?empresa=1&integracao=19&resultado=erro&de=&ate=');
     const links = await page.$$eval('a.run-link', (as) => as.map((a) => (a as unknown as El).innerText));
     assert.deepEqual(links, [refusedRun]);
     assert.match(await text('table.runs tbody'), /erro 1/);
