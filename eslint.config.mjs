@@ -70,4 +70,14 @@ export default tseslint.config(
       ],
     },
   },
+  // the console's browser script: plain JavaScript, browser globals, no type information
+  {
+    files: ['src/console/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', console: 'readonly' },
+    },
+  },
 );

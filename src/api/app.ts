@@ -7,6 +7,7 @@ import { createRunLogs, REDACT_PATHS } from '../logging/run-logs';
 import { processMetrics } from '../metrics/metrics';
 import type { AppDeps } from './deps';
 import { CONFIG_ERROR_STATUS, REQUEST_ERROR_STATUS } from './http-status';
+import { consolePlugin } from '../console';
 import { execucoesRoutes } from './routes/execucoes';
 import { integrarRoutes } from './routes/integrar';
 import { metricsRoutes } from './routes/metrics';
@@ -58,5 +59,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   execucoesRoutes(app, deps);
   saudeRoutes(app, deps);
   [pendenciasRoutes, previaRoutes].forEach((routes) => routes(app, { ...deps, logs }));
+  app.register(consolePlugin, { prefix: '/console', config, client: deps.client, crm: deps.crm });
   return app;
 }

@@ -80,6 +80,8 @@ export const connectionFileSchema = z
           ])
           .optional(),
         apiKey: z.string().optional(),
+        /** The Temporal Web UI's address, for the console's links to a run (`dev` writes it). */
+        uiUrl: z.url().optional(),
       })
       .strict()
       .default({ namespace: DEFAULT_NAMESPACE, taskQueue: DEFAULT_TASK_QUEUE }),

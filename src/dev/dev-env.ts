@@ -69,7 +69,12 @@ export async function startDevEnvironment(opts: { dataDir?: string; apiPort?: nu
       configPath,
       `# Written by \`integrador dev\`; every other command takes it with --config.\n` +
         stringify({
-          temporal: { address: temporal.address, namespace: temporal.namespace, taskQueue: DEFAULT_TASK_QUEUE },
+          temporal: {
+            address: temporal.address,
+            namespace: temporal.namespace,
+            taskQueue: DEFAULT_TASK_QUEUE,
+            ...(temporal.uiUrl ? { uiUrl: temporal.uiUrl } : {}),
+          },
           api: { port: apiPort, host: '127.0.0.1', waitLimitMs: 60000 },
           bases: {
             demo: {

@@ -38,6 +38,8 @@ export interface TestEnvOptions {
   bases: (receiver: G5Receiver) => Record<string, TestBase>;
   /** The connection file's other sections (api, run, logs). */
   file?: Record<string, unknown>;
+  /** More keys for the file's temporal section (e.g. uiUrl). */
+  temporal?: Record<string, unknown>;
   /** Environment for `${NAME}` in the file. */
   env?: NodeJS.ProcessEnv;
   taskQueuePrefix?: string;
@@ -83,7 +85,7 @@ export async function startTestEnv(opts: TestEnvOptions): Promise<TestEnv> {
     const urls: Record<string, string> = {};
     for (const [name, base] of Object.entries(bases)) urls[name] = await services.newDatabase(base.databasePrefix);
     const raw = {
-      temporal: { address: opts.temporalAddress ?? services.temporalAddress, taskQueue },
+      temporal: { address: opts.temporalAddress ?? services.temporalAddress, taskQueue, ...opts.temporal },
       ...opts.file,
       bases: Object.fromEntries(
         Object.entries(bases).map(([name, base]) => [name, { database: urls[name], tokens: base.tokens, connections: base.connections }]),

@@ -14,6 +14,7 @@ export function registerDev(program: Command): void {
 Integrador is running on embedded defaults.
 
   API               ${env.apiUrl}
+  Console           ${env.apiUrl}/console  (base demo, token ${DEMO_TOKEN})
   Temporal UI       ${env.uiUrl}
   G5 receiver       ${env.receiver.baseUrl}${env.receiver.wsdlPath}?wsdl
   connection file   ${env.configPath}

@@ -19,7 +19,7 @@ export function registerServe(program: Command): void {
       await (await import('../../temporal/schedules')).applySchedulesAtStart(config);
       const server = await startServer(config, { logger: { level: config.logs.level } });
       stops.unshift(() => server.close());
-      console.log(`API listening on ${server.url}${opts.worker ? ' with a worker' : ''}`);
+      console.log(`API listening on ${server.url}${opts.worker ? ' with a worker' : ''}; console at ${server.url}/console`);
       onSignal(async () => {
         for (const stop of stops) await stop();
       });

@@ -41,6 +41,8 @@ export interface SetEnvOptions {
   tokens?: Array<Record<string, unknown>>;
   /** Builds the worker's receiver registry from the parsed config (e.g. with onSend or Retry-After bounds). */
   receivers?: (config: AppConfig) => ReceiverRegistry;
+  /** More keys for the connection file's temporal section (e.g. uiUrl). */
+  temporal?: Record<string, unknown>;
 }
 
 export async function startSetEnv(opts: SetEnvOptions = {}): Promise<SetEnv> {
@@ -63,6 +65,7 @@ export async function startSetEnv(opts: SetEnvOptions = {}): Promise<SetEnv> {
         seed: opts.seed,
       },
     }),
+    temporal: opts.temporal,
     file: { api: { waitLimitMs: opts.waitLimitMs ?? 60_000 }, run: opts.run ?? { chunkSize: 100, maxChunksInFlight: 4 } },
     env: { ...process.env, TEST_G5_PASSWORD: G5_PASSWORD, ...opts.env },
     worker: (config) => {
