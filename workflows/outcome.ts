@@ -28,3 +28,13 @@ export const activitySummary = {
   /** `lote` counts from 0 in the activity input; people count from 1. */
   sendRecords: (step: Pick<SetStep, 'id' | 'nome'>, lote: number, lotes: number) => `${step.id} ${step.nome}, lote ${lote + 1} of ${lotes}`,
 };
+
+/**
+ * The run's "current details" once it ended (Temporal markdown; served by a worker through the built-in
+ * metadata query, so not a command): the outcome and the result's message.
+ */
+export function endDetails(result: Pick<RunResult, 'success' | 'message' | 'integrations'>): string {
+  const lines = [`**${runOutcome(result)}**: ${result.message}`];
+  for (const i of result.integrations) lines.push(`${i.id} ${i.name}: ${i.status}${i.total ? ` (${i.total} record(s))` : ''}`);
+  return lines.join('\n\n');
+}

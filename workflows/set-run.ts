@@ -2,13 +2,13 @@
 // Deterministic: no I/O here; every decision is made on the plan and on activity results.
 // Large runs: a step's records are sent chunk by chunk, and after CHUNKS_PER_EXECUTION chunks the run
 // continues as new, carrying its progress, so its history stays bounded however many rows there are.
-import { ActivityFailure, ApplicationFailure, continueAsNew, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, continueAsNew, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { QueryRecordsOutput } from '../activities/query-records';
 import type { SendRecordsOutput } from '../activities/send-records';
 import { ErrorCodes } from '../src/errors';
 import type { IntegrationResult, Plan, RunRequest, RunResult, SetStep, Step } from '../src/plan/types';
 import { crm, query, send } from './options';
-import { activitySummary, RESULTADO_KEY, RESULTADO_PATCH, runOutcome } from './outcome';
+import { activitySummary, endDetails, RESULTADO_KEY, RESULTADO_PATCH, runOutcome } from './outcome';
 
 type Captured = Record<string, unknown>;
 type RunIds = { workflowId: string; execucaoId: string };
@@ -228,5 +228,6 @@ export async function setRun(request: RunRequest, options: SetRunOptions = {}): 
  */
 function finish(result: RunResult): RunResult {
   if (patched(RESULTADO_PATCH)) upsertSearchAttributes([{ key: RESULTADO_KEY, value: runOutcome(result) }]);
+  setCurrentDetails(endDetails(result)); // not a command: answered by the metadata query, no patch needed
   return result;
 }

@@ -2,7 +2,7 @@
 // puppeteer-core; no browser is downloaded): after a refused, an accepted and an empty run, the workflow
 // list shows each run's outcome (IntegradorResultado) and summary (IntegradorResumo) without opening it,
 // the query `IntegradorResultado = "erro"` finds the failed one, and the run's page shows its activity
-// summaries. UPDATE_SCREENSHOTS=1 also writes both pages to docs/images/temporal-ui-runs.png and -run.png.
+// summaries. UPDATE_SCREENSHOTS=1 also writes the pages to docs/images/temporal-ui-*.png.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = join(__dirname, '..', '..');
 const SCREENSHOT = join(ROOT, 'docs', 'images', 'temporal-ui-runs.png');
 const RUN_SCREENSHOT = join(ROOT, 'docs', 'images', 'temporal-ui-run.png');
+const METADATA_SCREENSHOT = join(ROOT, 'docs', 'images', 'temporal-ui-metadata.png');
 
 // tsconfig has no DOM library: what the browser callbacks read, typed by hand
 type Rendered = { innerText: string };
@@ -128,6 +129,33 @@ describe('runs in the Temporal UI', () => {
     }
     assert.match(text, /CNPJ\/CPF inválido: 12345678000100/);
     if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: RUN_SCREENSHOT });
+    await page.close();
+  });
+
+  test('the run page shows its summary, details and outcome (user metadata)', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1500, height: 800 });
+    await page.goto(`${temporal.uiUrl}/namespaces/default/workflows/${ids.erro}`, { waitUntil: 'networkidle0' });
+    await page.waitForSelector('[data-testid="user-metadata-tab"]');
+    await page.click('[data-testid="user-metadata-tab"]');
+    // the UI renders the markdown in sandboxed frames: read every frame's text
+    const wanted = [
+      '19 SET-WS-CONTAS · base demo · empresa 1 · contaId',
+      'runs 19 SET-WS-CONTAS (WS g5)',
+      'parameters (names only): contaId',
+      // current details, set when the run ended (the worker answers the UI's metadata query)
+      'erro: integracao 19 (SET-WS-CONTAS) failed: CNPJ/CPF inválido: 12345678000100',
+      '19 SET-WS-CONTAS: erro (1 record(s))',
+    ];
+    const deadline = Date.now() + 30_000;
+    let text = '';
+    while (Date.now() < deadline && !wanted.every((w) => text.includes(w))) {
+      await sleep(250);
+      const texts = await Promise.all(page.frames().map((frame) => frame.$eval('body', (body) => (body as unknown as Rendered).innerText).catch(() => '')));
+      text = texts.join('\n').replace(/[ \t]+/g, ' ');
+    }
+    for (const line of wanted) assert.ok(text.includes(line), `no "${line}" in the user metadata:\n${text}`);
+    if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: METADATA_SCREENSHOT });
     await page.close();
   });
 });

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { IntegrationResult, RunRequest, SetStep } from '../../../src/plan/types';
 import { runDetails, runMemo, runSummary } from '../../../src/temporal/client';
 import { SEARCH_ATTRIBUTES } from '../../../src/temporal/constants';
-import { activitySummary, RESULTADO_KEY, runOutcome } from '../../../workflows/outcome';
+import { activitySummary, endDetails, RESULTADO_KEY, runOutcome } from '../../../workflows/outcome';
 
 const integration = (status: IntegrationResult['status'], counts: IntegrationResult['counts'] = {}): IntegrationResult => ({
   id: 19,
@@ -64,5 +64,18 @@ describe('run summary and details', () => {
     assert.equal(activitySummary.sendRecords(s, 2, 10), '19 SET-WS-CONTAS, lote 3 of 10');
     assert.equal(activitySummary.queryRecords(s), '19 SET-WS-CONTAS: query');
     assert.equal(activitySummary.loadPlan(19), 'plan of integracao 19');
+  });
+});
+
+describe('endDetails (current details once the run ended)', () => {
+  it('leads with the outcome and the message, then one line per integration', () => {
+    assert.equal(
+      endDetails({
+        success: false,
+        message: 'integracao 19 (SET-WS-CONTAS) failed: CNPJ inválido',
+        integrations: [integration('erro', { erro: 1 }), { ...integration('nao_executada'), id: 21, name: 'SET-WS-CONTATOS', total: 0 }],
+      }),
+      '**erro**: integracao 19 (SET-WS-CONTAS) failed: CNPJ inválido\n\n19 SET-WS-CONTAS: erro (1 record(s))\n\n21 SET-WS-CONTATOS: nao_executada',
+    );
   });
 });
