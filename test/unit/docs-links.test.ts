@@ -43,7 +43,7 @@ function problemsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const name = relative(ROOT, file);
   const problems: string[] = [];
-  if (/shared\/SPEC|\.\.\/shared|SPEC\.md/.test(text)) problems.push(`${name} mentions the product contract's file outside the repository`);
+  if (/shared\/SPEC|\.\.\/shared|SPEC\.md|\bSPEC §/.test(text)) problems.push(`${name} mentions the product contract's file outside the repository`);
   for (const link of linksIn(text)) {
     if (EXTERNAL.test(link)) continue; // https://temporal.io and the like: not files
     const [path = '', anchor] = link.split('#');
