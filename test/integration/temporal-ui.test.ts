@@ -4,12 +4,13 @@
 // the query `IntegradorResultado = "erro"` finds the failed one, and the run's page shows its activity
 // summaries. UPDATE_SCREENSHOTS=1 also writes the pages to docs/images/temporal-ui-*.png.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { startTemporalDevServer, type TemporalDevServer } from '../../src/dev/temporal-dev-server';
+import { findTemporalCli, startTemporalDevServer, type TemporalDevServer } from '../../src/dev/temporal-dev-server';
 import type { SetEnv } from './helpers/set-env';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,6 +28,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function rows(page: Page): Promise<Map<string, string>> {
   const texts = await page.$$eval('table tbody tr', (trs) => trs.map((tr) => (tr as unknown as Rendered).innerText.replace(/\s+/g, ' ').trim()));
   return new Map(texts.map((text) => [/set-demo-\S+/.exec(text)?.[0] ?? text, text]));
+}
+
+/** Waits for the element, then clicks it in the page (a drawer still sliding in is not "clickable" for the mouse). */
+async function click(page: Page, selector: string): Promise<void> {
+  await page.waitForSelector(selector, { timeout: 30_000 });
+  await page.$eval(selector, (element) => (element as unknown as { click(): void }).click());
+  await sleep(100);
 }
 
 /** Waits until the list shows `count` rows (the UI loads them after the page). */
@@ -79,6 +87,18 @@ describe('runs in the Temporal UI', () => {
     const failed: string[] = [];
     for await (const run of env.client.temporal.workflow.list({ query: `IntegradorResultado = 'erro'` })) failed.push(run.workflowId);
     assert.deepEqual(failed, [ids.erro]);
+    // the operator's command, as docs/operations.md writes it
+    const listed = execFileSync(
+      findTemporalCli(),
+      ['workflow', 'list', '--address', temporal.address, '--query', "IntegradorResultado = 'erro'", '-o', 'json'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.deepEqual(
+      (JSON.parse(listed) as Array<{ execution: { workflowId: string } }>).map((run) => run.execution.workflowId),
+      [ids.erro],
+    );
   });
 
   test('the workflow list shows outcome and summary as columns, and the query finds the failed run', async () => {
@@ -88,9 +108,9 @@ describe('runs in the Temporal UI', () => {
     await waitForRows(page, 3);
 
     // the operator's column choice (kept by the UI in the browser): outcome and summary instead of run id and type
-    await page.click('[data-testid="workflows-summary-table-configuration-button"]');
-    for (const column of ['Run ID', 'Type', 'End']) await page.click(`[data-testid="orderable-list-item-${column}-remove-button"]`);
-    for (const column of ['IntegradorResultado', 'IntegradorResumo']) await page.click(`[data-testid="orderable-list-item-${column}-add-button"]`);
+    await click(page, '[data-testid="workflows-summary-table-configuration-button"]');
+    for (const column of ['Run ID', 'Type', 'End']) await click(page, `[data-testid="orderable-list-item-${column}-remove-button"]`);
+    for (const column of ['IntegradorResultado', 'IntegradorResumo']) await click(page, `[data-testid="orderable-list-item-${column}-add-button"]`);
     await page.keyboard.press('Escape');
     await sleep(500);
     await page.reload({ waitUntil: 'networkidle0' });
@@ -136,8 +156,7 @@ describe('runs in the Temporal UI', () => {
     const page = await browser.newPage();
     await page.setViewport({ width: 1500, height: 800 });
     await page.goto(`${temporal.uiUrl}/namespaces/default/workflows/${ids.erro}`, { waitUntil: 'networkidle0' });
-    await page.waitForSelector('[data-testid="user-metadata-tab"]');
-    await page.click('[data-testid="user-metadata-tab"]');
+    await click(page, '[data-testid="user-metadata-tab"]');
     // the UI renders the markdown in sandboxed frames: read every frame's text
     const wanted = [
       '19 SET-WS-CONTAS · base demo · empresa 1 · contaId',
