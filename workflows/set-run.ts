@@ -2,12 +2,13 @@
 // Deterministic: no I/O here; every decision is made on the plan and on activity results.
 // Large runs: a step's records are sent chunk by chunk, and after CHUNKS_PER_EXECUTION chunks the run
 // continues as new, carrying its progress, so its history stays bounded however many rows there are.
-import { ActivityFailure, ApplicationFailure, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, continueAsNew, patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { QueryRecordsOutput } from '../activities/query-records';
 import type { SendRecordsOutput } from '../activities/send-records';
 import { ErrorCodes, readFailureDetails } from '../src/errors';
 import type { IntegrationResult, Plan, RunRequest, RunResult, SetStep, Step } from '../src/plan/types';
 import { crm, query, send } from './options';
+import { activitySummary, endDetails, RESULTADO_KEY, RESULTADO_PATCH, runOutcome } from './outcome';
 
 type Captured = Record<string, unknown>;
 type RunIds = { workflowId: string; execucaoId: string };
@@ -78,13 +79,10 @@ async function sendStep(step: SetStep, plan: Plan, captured: Captured, run: RunI
   const layers = { captured, params: plan.request.params, builtins: plan.builtins };
   let progress = resumed;
   if (!progress) {
-    const queried: QueryRecordsOutput & { lotes?: number[] } = await query.queryRecords({
-      run: runKey,
-      base: plan.request.base,
-      step,
-      layers,
-      chunkSize: plan.settings.chunkSize,
-    });
+    // a summary is user metadata, not part of the command replay compares: no patch needed
+    const queried: QueryRecordsOutput & { lotes?: number[] } = await query.queryRecords.executeWithOptions({ summary: activitySummary.queryRecords(step) }, [
+      { run: runKey, base: plan.request.base, step, layers, chunkSize: plan.settings.chunkSize },
+    ]);
     const chunks = queried.chunks ?? queried.lotes?.length ?? 0; // histories before chunk counts carry the list of lotes
     progress = { total: queried.total, chunks, nextChunk: 0, counts: {}, captured: {}, firstError: null };
   }
@@ -94,12 +92,14 @@ async function sendStep(step: SetStep, plan: Plan, captured: Captured, run: RunI
   if (window === 0 && remaining > 0) return { paused: progress };
 
   const from = progress.nextChunk;
+  const lotes = progress.chunks;
   const outputs: SendRecordsOutput[] = new Array(window);
   let next = 0;
   const lane = async () => {
     while (next < window) {
       const i = next++;
-      outputs[i] = await send.sendRecords({ run: runKey, base: plan.request.base, step, layers, chunk: from + i });
+      const summary = activitySummary.sendRecords(step, from + i, lotes);
+      outputs[i] = await send.sendRecords.executeWithOptions({ summary }, [{ run: runKey, base: plan.request.base, step, layers, chunk: from + i }]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(plan.settings.maxChunksInFlight, window) }, lane));
@@ -177,11 +177,11 @@ export async function setRun(request: RunRequest, options: SetRunOptions = {}): 
     plan = resume.plan;
   } else {
     try {
-      plan = await crm.loadPlan({ request });
+      plan = await crm.loadPlan.executeWithOptions({ summary: activitySummary.loadPlan(request.integracaoId) }, [{ request }]);
     } catch (err) {
       const failure = describeFailure(err);
       const { code, ...rest } = failure;
-      return { success: false, ...run, ...rest, errorCode: code, integrations: [] };
+      return finish({ success: false, ...run, ...rest, errorCode: code, integrations: [] });
     }
   }
   const budget: Budget = { chunksLeft: Math.max(1, options.chunksPerExecution ?? CHUNKS_PER_EXECUTION) };
@@ -206,15 +206,26 @@ export async function setRun(request: RunRequest, options: SetRunOptions = {}): 
   }
   if (failed) {
     const located = failed.issues ? { issues: failed.issues } : {};
-    return {
+    return finish({
       success: false,
       message: `integracao ${failed.id} (${failed.name}) failed: ${failed.message}`,
       ...run,
       errorCode: failed.errorCode,
       ...located,
       integrations,
-    };
+    });
   }
   const sent = integrations.reduce((n, r) => n + (r.counts.gravado ?? 0) + (r.counts.enviado ?? 0), 0);
-  return { success: true, message: sent ? `${sent} record(s) sent` : 'nothing to send', ...run, integrations };
+  return finish({ success: true, message: sent ? `${sent} record(s) sent` : 'nothing to send', ...run, integrations });
+}
+
+/**
+ * A run ends COMPLETED whatever its records did (its result is the answer /integrar and /execucoes give);
+ * its outcome goes into IntegradorResultado, so the UI and `temporal workflow list` find failed runs.
+ * Behind a patch: histories recorded before it have no upsert to replay.
+ */
+function finish(result: RunResult): RunResult {
+  if (patched(RESULTADO_PATCH)) upsertSearchAttributes([{ key: RESULTADO_KEY, value: runOutcome(result) }]);
+  setCurrentDetails(endDetails(result)); // not a command: answered by the metadata query, no patch needed
+  return result;
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # One-shot (temporalio/admin-tools): once the server answers, creates the Integrador namespace and
-# registers the search attributes runs are found by (IntegradorBase, IntegradorEmpresa, IntegradorIntegracao).
+# registers the search attributes runs are found by (IntegradorBase, IntegradorEmpresa, IntegradorIntegracao,
+# IntegradorResumo, IntegradorResultado).
 # The same commands register them on any production cluster (see docs/operations.md).
 set -eu
 ADDRESS="${TEMPORAL_ADDRESS:-temporal:7233}"
@@ -17,7 +18,7 @@ done
 temporal operator namespace describe --address "$ADDRESS" -n "$NAMESPACE" >/dev/null 2>&1 ||
   temporal operator namespace create --address "$ADDRESS" -n "$NAMESPACE" --retention "$RETENTION"
 
-for attribute in IntegradorBase=Keyword IntegradorEmpresa=Int IntegradorIntegracao=Int; do
+for attribute in IntegradorBase=Keyword IntegradorEmpresa=Int IntegradorIntegracao=Int IntegradorResumo=Keyword IntegradorResultado=Keyword; do
   name="${attribute%%=*}"
   type="${attribute#*=}"
   if temporal operator search-attribute list --address "$ADDRESS" -n "$NAMESPACE" | grep -q "$name"; then

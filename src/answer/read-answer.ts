@@ -24,6 +24,13 @@ export interface AnswerOutcome {
 
 const EXCERPT_LENGTH = 200;
 
+/**
+ * Keys under which receivers put their own words about one item (G5's `retorno`, `mensagemRetorno`). When
+ * the error keys did not flag the item but the captured value is missing, this text is usually the reason
+ * (the seed's `erro,mensagemErro,erroExecucao` never looks at `retorno`).
+ */
+const RECEIVER_TEXT_KEYS = ['retorno', 'mensagemRetorno'] as const;
+
 export function readAnswer(answer: unknown, rules: ParsedAnswerRules): AnswerOutcome {
   const located = locateFeedback(answer, rules.arrayKey);
   if ('problem' in located) {
@@ -86,14 +93,29 @@ function readItem(item: unknown, answer: unknown, feedback: unknown, rules: Pars
   if (refusal !== undefined) return { ok: false, message: refusal, values, missing: [] };
   if (missing.length > 0) {
     const keys = missing.map((key) => `"${key}"`).join(', ');
+    const detail = `${ANSWER_COLUMNS.valueKeys} ${keys} missing from the answer: ${jsonExcerpt(item)}`;
+    const reason = receiverText(item);
     return {
       ok: false,
-      message: `${ANSWER_COLUMNS.valueKeys} ${keys} missing from the answer: ${jsonExcerpt(item)}`,
+      message: reason === undefined ? detail : `${reason} (${detail})`,
       values,
       missing,
     };
   }
   return { ok: true, message: 'OK', values, missing };
+}
+
+/** The item's own text about itself, unless it is blank or just says OK. Only the item's own keys count. */
+function receiverText(item: unknown): string | undefined {
+  if (!isContainer(item) || Array.isArray(item)) return undefined;
+  const record = item as Record<string, unknown>;
+  for (const key of RECEIVER_TEXT_KEYS) {
+    const value = record[key];
+    if (typeof value !== 'string' && typeof value !== 'number') continue;
+    const text = String(value).trim();
+    if (text !== '' && text.toUpperCase() !== 'OK') return text;
+  }
+  return undefined;
 }
 
 /**

@@ -4,13 +4,23 @@ import { Client, Connection, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, ty
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../config/schema';
 import type { TemporalConfig } from '../config/types';
-import type { RunRequest, RunResult } from '../plan/types';
+import type { Plan, RunRequest, RunResult } from '../plan/types';
+import { RESULTADO_KEY } from '../../workflows/outcome';
 import { SET_RUN_WORKFLOW } from './constants';
 import { setRunWorkflowId } from './workflow-id';
 
 export const BASE_KEY = defineSearchAttributeKey('IntegradorBase', SearchAttributeType.KEYWORD);
 export const EMPRESA_KEY = defineSearchAttributeKey('IntegradorEmpresa', SearchAttributeType.INT);
 export const INTEGRACAO_KEY = defineSearchAttributeKey('IntegradorIntegracao', SearchAttributeType.INT);
+/**
+ * The run's summary as a search attribute too: the Temporal UI's workflow list (2.54) shows search
+ * attributes as columns but not the static summary, which it shows only on the run's page.
+ */
+export const RESUMO_KEY = defineSearchAttributeKey('IntegradorResumo', SearchAttributeType.KEYWORD);
+export { RESULTADO_KEY };
+
+/** Keyword values are meant to be short; the summary is cut here, with an ellipsis. */
+const RESUMO_MAX = 250;
 
 /** Connection options for a Temporal address, with TLS and an API key (Temporal Cloud) when configured. */
 export function connectionOptions(config: Pick<TemporalConfig, 'address' | 'tls' | 'apiKey'>) {
@@ -45,18 +55,61 @@ export function runMemo(request: RunRequest) {
   };
 }
 
+/** What the run will do, when the caller has checked the plan already: names the integrations in the UI. */
+export type RunPreview = Pick<Plan, 'steps'>;
+
+function empresaText(request: RunRequest): string {
+  const empresa = `empresa ${request.empresaId ?? '-'}`;
+  return request.empresaFilialId !== null ? `${empresa} filial ${request.empresaFilialId}` : empresa;
+}
+
+/**
+ * The run's single-line summary in the Temporal UI's list (user metadata, fixed at start):
+ * `19 SET-WS-CONTAS · base demo · empresa 1 · contaId`. Parameter names only, never their values.
+ */
+export function runSummary(request: RunRequest, preview?: RunPreview): string {
+  const requested = preview?.steps.find((step) => step.id === request.integracaoId);
+  const params = Object.keys(request.params).sort();
+  return [
+    requested ? `${requested.id} ${requested.nome}` : `integracao ${request.integracaoId}`,
+    `base ${request.base}`,
+    empresaText(request),
+    ...(params.length ? [params.join(', ')] : []),
+  ].join(' · ');
+}
+
+/** The run's details (Temporal markdown), shown at the top of the run's page. */
+export function runDetails(request: RunRequest, preview?: RunPreview): string {
+  const params = Object.keys(request.params).sort();
+  const lines = [
+    `**integracao** ${request.integracaoId} · **base** ${request.base} · **${empresaText(request)}**`,
+    `**parameters** (names only): ${params.length ? params.join(', ') : 'none'}`,
+  ];
+  if (preview) lines.push(`**runs** ${preview.steps.map((step) => `${step.id} ${step.nome} (${step.connection.type} ${step.connection.name})`).join(' → ')}`);
+  lines.push('**outcome**: search attribute IntegradorResultado (ok, erro, incerto, vazio) when the run ends');
+  return lines.join('\n\n');
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /** The search attributes of a run, so runs can be filtered by base, company and integration in the UI. */
-export function runSearchAttributes(request: RunRequest) {
+export function runSearchAttributes(request: RunRequest, preview?: RunPreview) {
   return [
     { key: BASE_KEY, value: request.base },
     ...(request.empresaId !== null ? [{ key: EMPRESA_KEY, value: request.empresaId }] : []),
     { key: INTEGRACAO_KEY, value: request.integracaoId },
+    { key: RESUMO_KEY, value: cut(runSummary(request, preview), RESUMO_MAX) },
   ];
 }
 
 export interface IntegradorClient {
-  /** Starts a run, or joins the one already running for the same request. */
-  start(request: RunRequest): Promise<WorkflowHandle>;
+  /**
+   * Starts a run, or joins the one already running for the same request. `preview` (the checked plan)
+   * only names the integrations in the Temporal UI.
+   */
+  start(request: RunRequest, preview?: RunPreview): Promise<WorkflowHandle>;
   /** Starts (or joins) a run and waits for its result. */
   run(request: RunRequest): Promise<RunResult>;
   handle(workflowId: string): WorkflowHandle;
@@ -68,15 +121,17 @@ export async function createIntegradorClient(config: Partial<TemporalConfig> = {
   const connection = await Connection.connect(connectionOptions(config));
   const client = new Client({ connection, namespace: config.namespace ?? DEFAULT_NAMESPACE });
   const taskQueue = config.taskQueue ?? DEFAULT_TASK_QUEUE;
-  const start = (request: RunRequest) =>
+  const start = (request: RunRequest, preview?: RunPreview) =>
     client.workflow.start(SET_RUN_WORKFLOW, {
       args: [request],
       taskQueue,
       workflowId: setRunWorkflowId(request),
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      typedSearchAttributes: runSearchAttributes(request),
+      typedSearchAttributes: runSearchAttributes(request, preview),
       memo: runMemo(request),
+      staticSummary: runSummary(request, preview),
+      staticDetails: runDetails(request, preview),
     });
   return {
     start,

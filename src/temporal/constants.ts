@@ -8,4 +8,8 @@ export const SEARCH_ATTRIBUTES = {
   IntegradorBase: 'Keyword',
   IntegradorEmpresa: 'Int',
   IntegradorIntegracao: 'Int',
+  /** The run's one-line summary (integration, base, company, parameter names), set at start. */
+  IntegradorResumo: 'Keyword',
+  /** ok, erro, incerto or vazio: upserted by the run when it ends (workflows/outcome.ts). */
+  IntegradorResultado: 'Keyword',
 } as const;

@@ -12,10 +12,24 @@ import { checkSqlVariables, checkVariables, type IssueLocation } from '../templa
 import type { SqlChecker } from './sql-checker';
 
 export interface ValidationReport {
-  /** Every problem, without repeats, in table and id order. */
+  /** Every problem, without repeats, in table and id order. Any of them makes `validate` exit 2. */
   issues: ConfigIssue[];
+  /**
+   * Variables an integration lacks only when it is asked for on its own, while every run that brings it
+   * after its provider works (the message names the provider). They do not fail `validate`.
+   */
+  warnings: ConfigIssue[];
   /** Integrations checked as runnable (not components, SET). */
   checked: number[];
+}
+
+/** What one integration (`step`) lacks or breaks inside the run that starts at `run`. */
+interface StepCheck {
+  run: number;
+  step: number;
+  /** The steps of that run before `step`, in order. */
+  earlier: number[];
+  issues: ConfigIssue[];
 }
 
 export async function validateBase(rows: ConfigRows, base: BaseConfig, sql?: SqlChecker): Promise<ValidationReport> {
@@ -25,6 +39,7 @@ export async function validateBase(rows: ConfigRows, base: BaseConfig, sql?: Sql
     if (!checked.ok) issues.push(...checked.issues);
   }
   const checked: number[] = [];
+  const steps: StepCheck[] = [];
   for (const row of [...rows.integracoes].sort((a, b) => a.id - b.id)) {
     if (isComponentLink(row.link)) {
       issues.push(...componentIssues(row, rows));
@@ -36,17 +51,72 @@ export async function validateBase(rows: ConfigRows, base: BaseConfig, sql?: Sql
     }
     checked.push(row.id);
     const { order, known } = runOf(row, rows, issues);
-    issues.push(...buildSteps(rows, order, base, known).issues);
-    if (sql) {
-      const names = new Set(known);
-      for (const id of order) {
-        const step = rows.integracoes.find((r) => r.id === id)!;
-        await checkAgainstDatabase(step, rows, names, sql, issues);
-        for (const key of capturedBy(step)) names.add(key);
+    // Step by step, as buildSteps does it, so every issue is known to belong to one integration of one run.
+    const names = new Set(known);
+    for (const [index, id] of order.entries()) {
+      const step = rows.integracoes.find((r) => r.id === id)!;
+      const stepIssues = buildSteps(rows, [id], base, names).issues;
+      if (sql) await checkAgainstDatabase(step, rows, names, sql, stepIssues);
+      steps.push({ run: row.id, step: id, earlier: order.slice(0, index), issues: stepIssues });
+      for (const key of capturedBy(step)) names.add(key);
+    }
+  }
+  const judged = judgeRuns(steps, rows);
+  const errors = tidy([...issues, ...judged.errors]);
+  const errorKeys = new Set(errors.map(formatIssue));
+  return { issues: errors, warnings: tidy(judged.warnings.filter((w) => !errorKeys.has(formatIssue(w.issue))).map((w) => w.warning)), checked };
+}
+
+const UNKNOWN_VARIABLE = /^unknown variable #([A-Za-z_][A-Za-z0-9_]*)#$/;
+
+/**
+ * An unknown variable in the run that starts at R is a warning when R is also brought along by other runs
+ * and none of the outermost of them lacks it: the consultant chained R after the integration that
+ * captures the value, and only asking for R directly would fail (before anything is sent, with the same
+ * message). Everything else is an error, including a variable that some outermost run does lack.
+ */
+function judgeRuns(steps: StepCheck[], rows: ConfigRows): { errors: ConfigIssue[]; warnings: Array<{ issue: ConfigIssue; warning: ConfigIssue }> } {
+  const byId = new Map(rows.integracoes.map((r) => [r.id, r]));
+  const runs = new Map<number, StepCheck[]>();
+  for (const check of steps) runs.set(check.run, [...(runs.get(check.run) ?? []), check]);
+  const containing = (start: number) => [...runs.keys()].filter((run) => run !== start && runs.get(run)!.some((check) => check.step === start));
+  const lacks = (run: number, key: string) => runs.get(run)!.some((check) => check.issues.some((issue) => formatIssue(issue) === key));
+
+  const errors: ConfigIssue[] = [];
+  const pending = new Map<string, { issue: ConfigIssue; name: string; alone: Set<number>; providers: Set<number>; outer: Set<number> }>();
+  for (const [start, checks] of runs) {
+    const outer = containing(start).filter((run) => containing(run).length === 0);
+    for (const check of checks) {
+      for (const issue of check.issues) {
+        const name = UNKNOWN_VARIABLE.exec(issue.message)?.[1];
+        const key = formatIssue(issue);
+        if (name === undefined || outer.length === 0 || outer.some((run) => lacks(run, key))) {
+          errors.push(issue);
+          continue;
+        }
+        const entry = pending.get(key) ?? { issue, name, alone: new Set(), providers: new Set(), outer: new Set() };
+        entry.alone.add(start);
+        for (const run of outer) {
+          entry.outer.add(run);
+          const at = runs.get(run)!.find((other) => other.step === check.step);
+          for (const id of at?.earlier ?? []) if (capturedBy(byId.get(id)!).includes(name)) entry.providers.add(id);
+        }
+        pending.set(key, entry);
       }
     }
   }
-  return { issues: tidy(issues), checked };
+  const list = (ids: Set<number>, joiner: string) => [...ids].sort((x, y) => x - y).join(joiner);
+  const warnings = [...pending.values()].map(({ issue, alone, providers, outer }) => {
+    const by = providers.size > 0 ? `integracao ${list(providers, ', ')} captures it first` : 'it is known';
+    return {
+      issue,
+      warning: {
+        ...issue,
+        message: `${issue.message} only when integracao ${list(alone, ' or ')} runs on its own; ${by} in the runs of integracao ${list(outer, ', ')}`,
+      },
+    };
+  });
+  return { errors, warnings };
 }
 
 /**

@@ -279,3 +279,58 @@ describe('integrador validate', () => {
     assert.match(cycle.stderr, /integracao id=906 dependente: dependencies form a cycle: 905 → 906 → 905/);
   });
 });
+
+// Issue 11, point 6: 41.depende_de = 42 and 42 uses #codCli#, which 41 captures. Every run that contains 42
+// after 41 works; only asking for 42 alone would lack the variable, so that is a warning, and exit 0.
+describe('integrador validate with a variable captured by the integration that brings another along', () => {
+  let db: { url: string; pool: Pool };
+  let dir: string;
+  let configPath: string;
+  let baseConfig: BaseConfig;
+
+  before(async () => {
+    db = await demoDatabase();
+    await integracao(db.pool, 41, { nome: 'SET-WS-CONTAS-ENCADEADA', depende_de: 42 }); // captures codCli (indice_valor_retorno)
+    await campo(db.pool, 4101, 41, 'parameters.dadosGeraisCliente.nomCli', { campo: 'nome' });
+    await integracao(db.pool, 42, { nome: 'SET-WS-CONTAS-OBS' });
+    await campo(db.pool, 4201, 42, 'parameters.dadosGeraisCliente.nomCli', { campo: 'nome' });
+    await campo(db.pool, 4202, 42, 'parameters.dadosGeraisCliente.obsCli', { texto: 'cliente #codCli#' });
+    dir = mkdtempSync(join(tmpdir(), 'integrador-validate-chain-'));
+    configPath = join(dir, 'integrador.yaml');
+    const token = createHash('sha256').update('validate-token').digest('hex');
+    const yaml = `bases:\n  demo:\n    database: ${db.url}\n    tokens:\n      - sha256: ${token}\n    connections:\n      g5:\n        type: WS\n        url: http://127.0.0.1:9\n        args: { user: integrador, password: segredo, encryption: 0 }\n`;
+    writeFileSync(configPath, yaml);
+    baseConfig = parseConfig(yaml).bases.demo!;
+  });
+  after(async () => {
+    await db?.pool.end();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('reports a warning naming 41, no problem, and the run of 41 (41 → 42) plans', async () => {
+    const report = await validateDatabase(baseConfig);
+    assert.deepEqual(report.issues.map(formatIssue), []);
+    assert.deepEqual(report.warnings.map(formatIssue), [
+      'campos_integracao id=4202 campo_crm: unknown variable #codCli# only when integracao 42 runs on its own; integracao 41 captures it first in the runs of integracao 41',
+    ]);
+    const rows = await readConfigRows(db.pool);
+    const plan = buildPlan(rows, { base: 'demo', empresaId: 1, empresaFilialId: null, integracaoId: 41, params: { contaId: '1' } }, baseConfig, {
+      chunkSize: 10,
+      maxChunksInFlight: 1,
+    });
+    assert.deepEqual(
+      plan.steps.map((step) => step.id),
+      [41, 42],
+    );
+  });
+
+  test('the validate command prints the warning and exits 0', async () => {
+    const res = await run(['validate', '--config', configPath, '--base', 'demo']);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.match(
+      res.stdout,
+      /^warning: campos_integracao id=4202 campo_crm: unknown variable #codCli# only when integracao 42 runs on its own; integracao 41 captures it first/m,
+    );
+    assert.match(res.stdout, /base demo: no problems, 1 warning \(5 integrations checked\)/);
+  });
+});

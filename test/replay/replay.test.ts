@@ -59,4 +59,60 @@ describe('replay of committed SET run histories', () => {
     history.events.forEach((e: any, i: number) => (e.eventId = String(i + 1)));
     await assert.rejects(Worker.runReplayHistory({ workflowBundle: bundle }, historyFromJSON(history), workflowId), DeterminismViolationError);
   });
+
+  // v3 (IntegradorResultado): the run upserts its outcome when it ends, behind the set-run-resultado patch
+  const decoded = (payload: { data: string }) => JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8'));
+  const outcomeOf = (history: any) =>
+    history.events
+      .map((e: any) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.IntegradorResultado)
+      .filter(Boolean)
+      .map(decoded);
+
+  test('v3 histories upsert IntegradorResultado when the run ends, and name their activities', () => {
+    const expected: Record<string, string[]> = {
+      'set-run-success-v3.json': ['ok'],
+      'set-run-business-error-v3.json': ['erro'],
+      'set-run-empty-query-v3.json': ['vazio'],
+      'set-run-large-run-1-v3.json': [], // continued as new: the outcome comes with the last execution
+      'set-run-large-run-2-v3.json': ['ok'],
+    };
+    for (const [file, outcome] of Object.entries(expected)) {
+      assert.ok(files.includes(file), `${file} is committed`);
+      assert.deepEqual(outcomeOf(load(file).history), outcome, file);
+    }
+    const summaries = load('set-run-business-error-v3.json')
+      .history.events.map((e: any) => e.userMetadata?.summary)
+      .filter(Boolean)
+      .map(decoded);
+    assert.deepEqual(summaries, [
+      '19 SET-WS-CONTAS · base demo · empresa 1 · contaId',
+      'plan of integracao 19',
+      '19 SET-WS-CONTAS: query',
+      '19 SET-WS-CONTAS, lote 1 of 1',
+    ]);
+  });
+
+  test('the outcome upsert is a command replay checks: a v3 history without it fails to replay (negative control)', async () => {
+    // so without patched('set-run-resultado') every history recorded before it (v1, v2) would fail the same way
+    const { workflowId, history } = load('set-run-business-error-v3.json');
+    const before = history.events.length;
+    history.events = history.events.filter((e: any) => outcomeOf({ events: [e] }).length === 0);
+    assert.equal(history.events.length, before - 1, 'the IntegradorResultado upsert removed');
+    history.events.forEach((e: any, i: number) => (e.eventId = String(i + 1)));
+    await assert.rejects(Worker.runReplayHistory({ workflowBundle: bundle }, historyFromJSON(history), workflowId), DeterminismViolationError);
+  });
+
+  test('a v3 history without the set-run-resultado marker and its upserts is a pre-patch history, and replays', async () => {
+    const { workflowId, history } = load('set-run-business-error-v3.json');
+    const before = history.events.length;
+    history.events = history.events.filter((e: any) => e.eventType !== 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES' && !isResultadoMarker(e));
+    assert.equal(history.events.length, before - 3, 'the marker and its two upserts removed');
+    history.events.forEach((e: any, i: number) => (e.eventId = String(i + 1)));
+    await Worker.runReplayHistory({ workflowBundle: bundle }, historyFromJSON(history), workflowId);
+  });
 });
+
+function isResultadoMarker(e: any): boolean {
+  const payload = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0];
+  return payload !== undefined && JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')).id === 'set-run-resultado';
+}

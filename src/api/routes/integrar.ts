@@ -23,8 +23,8 @@ export function integrarRoutes(app: FastifyInstance, deps: Required<Pick<AppDeps
     const base = baseOf(config, request.base);
     checkToken(base, token, request.empresaId);
     // refuse a request the run would refuse, before a workflow exists (same messages as loadPlan)
-    await planFromCrm(crm.pool(request.base), base, request, config.run);
-    const handle = await client.start(request);
+    const plan = await planFromCrm(crm.pool(request.base), base, request, config.run);
+    const handle = await client.start(request, plan);
     requestFacts.update(req, { workflowId: handle.workflowId });
     if (!wait) return reply.status(202).send({ success: true, message: 'started', workflowId: handle.workflowId });
     let timer: NodeJS.Timeout | undefined;

@@ -71,8 +71,8 @@ export function registerRun(program: Command): void {
       const client = await createIntegradorClient(config.temporal);
       try {
         // the API's check: a request the run would refuse is refused before a workflow exists
-        await planFromCrm(pool, base, request, config.run);
-        const handle = await client.start(request);
+        const plan = await planFromCrm(pool, base, request, config.run);
+        const handle = await client.start(request, plan);
         process.stderr.write(`workflow ${handle.workflowId}\n`);
         const progress = createProgress();
         let finished = false;

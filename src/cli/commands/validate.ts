@@ -5,7 +5,9 @@ import { baseFrom, configFrom } from '../shared';
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description("check a base's whole configuration (tables, SQL, connections, dependencies) and print every problem; exit 2 when there is one")
+    .description(
+      "check a base's whole configuration (tables, SQL, connections, dependencies) and print every problem; exit 2 when there is one (warnings alone exit 0)",
+    )
     .option('-c, --config <file>', 'connection file (or INTEGRADOR_CONFIG)')
     .requiredOption('-b, --base <name>', 'the base (base_crm) to check')
     .action(async (opts: { config?: string; base: string }) => {
@@ -13,12 +15,15 @@ export function registerValidate(program: Command): void {
       const { validateDatabase } = await import('../../validate');
       const report = await validateDatabase(base);
       for (const issue of report.issues) console.log(formatIssue(issue));
-      const integrations = `${report.checked.length} integration${report.checked.length === 1 ? '' : 's'} checked`;
+      for (const warning of report.warnings) console.log(`warning: ${formatIssue(warning)}`);
+      const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+      const integrations = `${plural(report.checked.length, 'integration')} checked`;
+      const warned = report.warnings.length > 0 ? `, ${plural(report.warnings.length, 'warning')}` : '';
       if (report.issues.length === 0) {
-        console.log(`base ${opts.base}: no problems (${integrations})`);
+        console.log(`base ${opts.base}: no problems${warned} (${integrations})`);
         return;
       }
-      console.log(`base ${opts.base}: ${report.issues.length} problem${report.issues.length === 1 ? '' : 's'} (${integrations})`);
+      console.log(`base ${opts.base}: ${plural(report.issues.length, 'problem')}${warned} (${integrations})`);
       process.exitCode = 2;
     });
 }

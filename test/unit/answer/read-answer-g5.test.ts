@@ -143,3 +143,49 @@ describe('readAnswer: Senior G5 with retorno!=OK,erroExecucao', () => {
     assert.match(outcome.message, /^item 2: indice_valor_retorno "codCli" missing/);
   });
 });
+
+// The seed's row never looks at `retorno`, so a refusal arrives as "codCli missing"; the receiver's own text
+// must still lead the message (issue 11, point 8).
+describe('readAnswer: the seed rules still tell why G5 refused', () => {
+  const refused = { cgcCpf: '12345678000100', ideExt: 6, retorno: 'CNPJ/CPF inválido: 12345678000100' };
+
+  it('leads with retorno when codCli is missing', () => {
+    const outcome = readAnswer(g5([refused]), seedRules);
+    assert.equal(outcome.ok, false);
+    assert.equal(
+      outcome.message,
+      'CNPJ/CPF inválido: 12345678000100 (indice_valor_retorno "codCli" missing from the answer: {"cgcCpf":"12345678000100","ideExt":6,"retorno":"CNPJ/CPF inválido: 12345678000100"})',
+    );
+    assert.deepEqual(outcome.items[0]!.missing, ['codCli']);
+    assert.deepEqual(outcome.values, {});
+  });
+
+  it('leads with the item’s mensagemRetorno when it has no retorno', () => {
+    const outcome = readAnswer(g5([{ cgcCpf: '1', mensagemRetorno: 'Cliente bloqueado' }]), seedRules);
+    assert.match(outcome.message, /^Cliente bloqueado \(indice_valor_retorno "codCli" missing from the answer: /);
+  });
+
+  it('prefers retorno over mensagemRetorno, and ignores a blank retorno', () => {
+    assert.match(readAnswer(g5([{ retorno: 'CEP inválido', mensagemRetorno: 'x' }]), seedRules).message, /^CEP inválido \(/);
+    assert.match(readAnswer(g5([{ retorno: '  ', mensagemRetorno: 'Bloqueado' }]), seedRules).message, /^Bloqueado \(/);
+  });
+
+  it('never takes the answer-level mensagemRetorno (G5 "Processado") as the item’s reason', () => {
+    const outcome = readAnswer(g5([{ cgcCpf: '1' }]), seedRules);
+    assert.equal(outcome.message, 'indice_valor_retorno "codCli" missing from the answer: {"cgcCpf":"1"}');
+  });
+
+  it('does not lead with an OK retorno (any case)', () => {
+    assert.match(readAnswer(g5([{ retorno: 'ok' }]), seedRules).message, /^indice_valor_retorno "codCli" missing/);
+  });
+
+  it('keeps each item’s reason in a batch, and the accepted items’ values', () => {
+    const outcome = readAnswer(g5([accepted, refused]), seedRules);
+    assert.match(outcome.message, /^item 2: CNPJ\/CPF inválido: 12345678000100 \(indice_valor_retorno "codCli" missing/);
+    assert.deepEqual(outcome.values, { codCli: 1001 });
+  });
+
+  it('leaves a refusal the error keys found unchanged (retorno!=OK)', () => {
+    assert.equal(readAnswer(g5([refused]), strictRules).message, 'CNPJ/CPF inválido: 12345678000100');
+  });
+});

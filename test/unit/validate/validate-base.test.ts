@@ -111,4 +111,84 @@ describe('validateBase', () => {
     assert.equal(found.length, 1, found.join('\n'));
     assert.match(found[0]!, /dependencies form a cycle/);
   });
+
+  describe('a variable captured by the integration that brings another along', () => {
+    const contas = (overrides: Parameters<typeof integracao>[0]) =>
+      integracao({ parametros_obrigatorios: 'contaId', consulta: JSON.stringify({ consulta: 'SELECT * FROM contas WHERE id = #contaId#' }), ...overrides });
+    const sql = () => fakeSql({ contas: ['id', 'nome'] });
+
+    it('warns, naming the provider, when 42 lacks #codCli# only when run on its own (41.depende_de = 42)', async () => {
+      const rows = configRows({
+        integracoes: [contas({ id: 41, indice_valor_retorno: 'codCli', depende_de: 42 }), contas({ id: 42 })],
+        campos: [campo({ id: 4201, integracao_id: 42, campo_integracao: 'p.obs', campoCrm: { texto: 'cliente #codCli#' } })],
+      });
+      const report = await validateBase(rows, base, sql());
+      assert.deepEqual(report.issues.map(formatIssue), []);
+      assert.deepEqual(report.warnings.map(formatIssue), [
+        'campos_integracao id=4201 campo_crm: unknown variable #codCli# only when integracao 42 runs on its own; integracao 41 captures it first in the runs of integracao 41',
+      ]);
+      assert.deepEqual(report.checked, [41, 42]);
+    });
+
+    it('warns about a consulta too, with or without a database', async () => {
+      const rows = configRows({
+        integracoes: [
+          contas({ id: 41, indice_valor_retorno: 'codCli', depende_de: 42 }),
+          integracao({ id: 42, consulta: JSON.stringify({ consulta: 'SELECT * FROM contas WHERE id_erp = #codCli#' }) }),
+        ],
+      });
+      for (const checker of [sql(), undefined]) {
+        const report = await validateBase(rows, base, checker);
+        assert.deepEqual(report.issues.map(formatIssue), []);
+        assert.deepEqual(report.warnings.map(formatIssue), [
+          'integracao id=42 consulta: unknown variable #codCli# only when integracao 42 runs on its own; integracao 41 captures it first in the runs of integracao 41',
+        ]);
+      }
+    });
+
+    it('is an error when another run that brings 42 along lacks it as well', async () => {
+      const rows = configRows({
+        integracoes: [contas({ id: 41, indice_valor_retorno: 'codCli', depende_de: 42 }), contas({ id: 42 }), contas({ id: 43, depende_de: 42 })],
+        campos: [campo({ id: 4202, integracao_id: 42, campo_integracao: 'p.obs', campoCrm: { texto: 'cliente #codCli#' } })],
+      });
+      const report = await validateBase(rows, base, sql());
+      assert.deepEqual(report.issues.map(formatIssue), ['campos_integracao id=4202 campo_crm: unknown variable #codCli#']);
+      assert.deepEqual(report.warnings, []);
+    });
+
+    it('is an error when nothing provides it', async () => {
+      const rows = configRows({
+        integracoes: [contas({ id: 41, depende_de: 42 }), contas({ id: 42 })],
+        campos: [campo({ id: 4203, integracao_id: 42, campo_integracao: 'p.obs', campoCrm: { texto: 'cliente #codCli#' } })],
+      });
+      const report = await validateBase(rows, base, sql());
+      assert.deepEqual(report.issues.map(formatIssue), ['campos_integracao id=4203 campo_crm: unknown variable #codCli#']);
+      assert.deepEqual(report.warnings, []);
+    });
+
+    it('names every run that would lack it along a chain 41 → 42 → 43', async () => {
+      const rows = configRows({
+        integracoes: [contas({ id: 41, indice_valor_retorno: 'codCli', depende_de: 42 }), contas({ id: 42, depende_de: 43 }), contas({ id: 43 })],
+        campos: [campo({ id: 4301, integracao_id: 43, campo_integracao: 'p.obs', campoCrm: { texto: 'cliente #codCli#' } })],
+      });
+      const report = await validateBase(rows, base, sql());
+      assert.deepEqual(report.issues.map(formatIssue), []);
+      assert.deepEqual(report.warnings.map(formatIssue), [
+        'campos_integracao id=4301 campo_crm: unknown variable #codCli# only when integracao 42 or 43 runs on its own; integracao 41 captures it first in the runs of integracao 41',
+      ]);
+    });
+
+    it('keeps a real problem of 42 an error while its lack of #codCli# is a warning', async () => {
+      const rows = configRows({
+        integracoes: [contas({ id: 41, indice_valor_retorno: 'codCli', depende_de: 42 }), contas({ id: 42 })],
+        campos: [
+          campo({ id: 4204, integracao_id: 42, campo_integracao: 'p.obs', campoCrm: { texto: 'cliente #codCli#' } }),
+          campo({ id: 4205, integracao_id: 42, campo_integracao: 'p.ape', campoCrm: { campo: 'apelido' } }),
+        ],
+      });
+      const report = await validateBase(rows, base, sql());
+      assert.deepEqual(report.issues.map(formatIssue), ['campos_integracao id=4205 campo_crm: column "apelido" is not returned by the CRM query']);
+      assert.equal(report.warnings.length, 1);
+    });
+  });
 });
