@@ -13,7 +13,7 @@ import { startWorker, type RunningWorker } from '../worker';
 import { DEFAULT_TASK_QUEUE } from '../temporal/constants';
 import { seedDemoChain, seedDemoCrm, seedDemoIntegration } from './demo-seed';
 import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres';
-import { freePort } from './free-port';
+import { portOr } from './free-port';
 import { startG5Receiver, type G5Receiver } from './g5-receiver';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server';
 
@@ -29,15 +29,6 @@ export interface DevEnvironment {
   receiver: G5Receiver;
   crmUrl: string;
   stop(): Promise<void>;
-}
-
-async function portOr(preferred: number): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((done) => {
-    const probe = createServer();
-    probe.once('error', () => freePort().then(done));
-    probe.listen(preferred, '127.0.0.1', () => probe.close(() => done(preferred)));
-  });
 }
 
 export async function startDevEnvironment(opts: { dataDir?: string; apiPort?: number; log?: (line: string) => void } = {}): Promise<DevEnvironment> {

@@ -38,6 +38,8 @@ export function findTemporalCli(opts: { install?: boolean } = {}): string {
 
 export interface TemporalDevServer {
   address: string;
+  /** The server's process id (recorded by `serve`, to stop a server its crashed owner left behind). */
+  pid?: number;
   uiUrl?: string;
   namespace: string;
   stop(): Promise<void>;
@@ -48,11 +50,19 @@ export interface TemporalDevServer {
  * the SDK's own launcher waits only 5 s, too little on a small shared machine).
  */
 export async function startTemporalDevServer(
-  opts: { port?: number; uiPort?: number; ui?: boolean; dbFile?: string; readyTimeoutMs?: number; log?: (line: string) => void } = {},
+  opts: {
+    port?: number;
+    uiPort?: number;
+    ui?: boolean;
+    dbFile?: string;
+    namespace?: string;
+    readyTimeoutMs?: number;
+    log?: (line: string) => void;
+  } = {},
 ): Promise<TemporalDevServer> {
   const cli = findTemporalCli();
   const port = opts.port ?? (await freePort());
-  const namespace = 'default';
+  const namespace = opts.namespace ?? 'default';
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace, '--log-level', 'error'];
   let uiUrl: string | undefined;
   if (opts.ui) {
@@ -89,6 +99,7 @@ export async function startTemporalDevServer(
   }
   return {
     address,
+    pid: child.pid,
     uiUrl,
     namespace,
     stop: () =>
