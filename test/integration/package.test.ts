@@ -7,7 +7,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startSetEnv, type SetEnv } from './helpers/set-env';
+import { createHash, randomBytes } from 'node:crypto';
+import { stringify } from 'yaml';
+import { G5_PASSWORD, startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -103,6 +105,54 @@ describe('the packed client SDK', () => {
     );
     const help = await ok('npx', ['--no-install', 'integrador', '--help'], cjs);
     assert.match(help, /serve/);
+  });
+
+  test("the installed package's worker runs compiled, from the prebuilt bundle, and completes a run", async () => {
+    const cjs = join(dir, 'cjs');
+    const installed = join(cjs, 'node_modules', 'integrador');
+    assert.ok(readdirSync(join(installed, 'dist')).includes('workflow-bundle.js'));
+    const taskQueue = `pack-${randomBytes(4).toString('hex')}`;
+    const g5 = env.config.bases.demo!.connections.g5!;
+    const configFile = join(cjs, 'integrador.yaml');
+    writeFileSync(
+      configFile,
+      stringify({
+        temporal: { address: env.config.temporal.address, taskQueue },
+        bases: {
+          demo: {
+            database: env.config.bases.demo!.database,
+            tokens: [{ sha256: createHash('sha256').update(TOKEN).digest('hex') }],
+            connections: { g5: { type: 'WS', url: g5.type === 'WS' ? g5.url : '', args: { user: 'integrador', password: '${G5_PASSWORD}', encryption: 0 } } },
+          },
+        },
+      }),
+    );
+    const worker = spawn(process.execPath, [join(installed, 'bin', 'integrador.js'), 'worker', '--config', configFile], {
+      cwd: cjs,
+      env: { ...process.env, G5_PASSWORD },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let output = '';
+      await new Promise<void>((resolve, reject) => {
+        const onData = (c: Buffer) => {
+          output += c.toString();
+          if (output.includes('worker polling')) resolve();
+        };
+        worker.stdout.on('data', onData);
+        worker.stderr.on('data', onData);
+        worker.once('exit', (code) => reject(new Error(`worker exited ${code}: ${output}`)));
+      });
+      // one process: bin/integrador.js loaded dist/ in place (no tsx child)
+      const children = await sh('pgrep', ['-P', String(worker.pid)], cjs);
+      assert.equal(children.stdout.trim(), '', 'no child process');
+      const out = await ok(process.execPath, ['index.js'], cjs, { ADDRESS: env.config.temporal.address, TASK_QUEUE: taskQueue });
+      assert.equal((JSON.parse(out) as { success: boolean }).success, true, out);
+    } finally {
+      const exited = new Promise((r) => worker.once('exit', r));
+      worker.kill('SIGTERM');
+      await exited;
+    }
   });
 
   test('an ESM TypeScript project type-checks against its declarations, imports it and awaits a run', async () => {
