@@ -69,6 +69,15 @@ function serve(configFile: string): Promise<Serving> {
   });
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('serve without temporal.address', () => {
   let dir: string;
   let configFile: string;
@@ -147,5 +156,17 @@ describe('serve without temporal.address', () => {
     const again = await cli(['status', '--config', configFile, workflowId]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, new RegExp(`workflow\\s+${workflowId}`));
+
+    // serve killed outright: its Temporal lives on, holding the data file; the next serve stops it and takes over
+    const crashed = JSON.parse(readFileSync(files.stateFile, 'utf8')) as EmbeddedTemporalState;
+    const wrapperExit = new Promise((r) => running!.child.once('exit', r));
+    process.kill(crashed.servePid, 'SIGKILL');
+    await wrapperExit;
+    running = undefined;
+    assert.ok(existsSync(files.stateFile) && crashed.temporalPid && isAlive(crashed.temporalPid), 'the orphaned Temporal still runs');
+    running = await serve(configFile);
+    assert.equal(isAlive(crashed.temporalPid), false, 'the orphan was stopped');
+    const recovered = await cli(['status', '--config', configFile, workflowId]);
+    assert.equal(recovered.code, 0, recovered.stderr);
   });
 });

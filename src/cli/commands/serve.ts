@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AppConfig } from '../../config/types';
 import { configFrom, configPathFrom, onSignal } from '../shared';
@@ -12,6 +13,16 @@ import {
   writeEmbeddedState,
 } from '../temporal-target';
 
+/** Whether process `pid` is still a Temporal server on `dbFile` (a pid may since belong to someone else). */
+function runsOn(pid: number, dbFile: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dbFile);
+  } catch {
+    // no /proc (macOS): trust the pid, recorded by the serve that started it
+    return process.platform !== 'linux';
+  }
+}
+
 /**
  * For a connection file without `temporal.address`: starts the embedded Temporal dev server (data kept in
  * `.integrador-temporal/` beside the file) and records its address for the other commands while it runs.
@@ -24,7 +35,7 @@ async function startEmbeddedTemporal(config: AppConfig, configPath: string) {
       throw new Error(`another \`integrador serve\` (pid ${previous.servePid}) runs the embedded Temporal for ${configPath} on ${previous.address}`);
     }
     // left behind by a serve that did not stop cleanly: stop its Temporal, which holds the data file
-    if (processAlive(previous.temporalPid)) {
+    if (processAlive(previous.temporalPid) && runsOn(previous.temporalPid!, files.dbFile)) {
       process.kill(previous.temporalPid!, 'SIGTERM');
       for (let i = 0; i < 40 && processAlive(previous.temporalPid); i++) await new Promise((r) => setTimeout(r, 250));
     }
