@@ -80,6 +80,9 @@ export async function startTemporalDevServer(
   const forward = (chunk: Buffer) => opts.log?.(chunk.toString());
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
+  // the server is not a child that dies with us: stop it if this process exits (even by a crash) without stop()
+  const killAtExit = () => child.kill('SIGTERM');
+  process.once('exit', killAtExit);
   const address = `127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   for (;;) {
@@ -91,6 +94,7 @@ export async function startTemporalDevServer(
       break;
     } catch (err) {
       if (Date.now() > deadline) {
+        process.off('exit', killAtExit);
         child.kill('SIGKILL');
         throw new Error(`temporal dev server not ready on ${address}: ${(err as Error).message}`);
       }
@@ -104,6 +108,7 @@ export async function startTemporalDevServer(
     namespace,
     stop: () =>
       new Promise<void>((resolveStop) => {
+        process.off('exit', killAtExit);
         if (exited !== null) return resolveStop();
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         child.once('exit', () => {
