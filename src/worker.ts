@@ -1,5 +1,7 @@
 // The worker: builds the activities' dependencies once, runs workflows and activities, closes them on stop.
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { AppConfig } from './config/types';
@@ -14,11 +16,22 @@ import { connectionOptions } from './temporal/client';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
+/**
+ * The workflow bundle `npm run build` writes (dist/workflow-bundle.js). This path exists only when this file
+ * runs compiled from dist/, so tests and `dev` (TypeScript through tsx) always bundle the current source.
+ */
+export const PREBUILT_BUNDLE = join(__dirname, '..', 'workflow-bundle.js');
+
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per process (bundling takes seconds). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [WORKFLOW_INTERCEPTOR_MODULE], logger: quietLogger });
   return bundle;
+}
+
+/** The worker's workflow code: the prebuilt bundle when there is one (no bundling at start), else bundled now. */
+async function workflowCode(): Promise<WorkflowBundleWithSourceMap | { codePath: string }> {
+  return existsSync(PREBUILT_BUNDLE) ? { codePath: PREBUILT_BUNDLE } : workflowBundle();
 }
 
 const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never;
@@ -89,7 +102,7 @@ export async function startWorker(config: AppConfig, overrides: WorkerOverrides 
     connection,
     namespace: config.temporal.namespace,
     taskQueue: overrides.taskQueue ?? config.temporal.taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await workflowCode(),
     activities: { ...createActivities({ config, crm, ledgers: createPgLedgers(crm), receivers }), ...overrides.activities },
     interceptors: { activity: [activityLogging(logs)] },
     sinks: metricsSinks(metrics),

@@ -14,10 +14,14 @@ export function baseFrom(config: AppConfig, name: string) {
   return base;
 }
 
-export function configFrom(opts: { config?: string }): AppConfig {
+export function configPathFrom(opts: { config?: string }): string {
   const path = opts.config ?? process.env.INTEGRADOR_CONFIG;
   if (!path) throw new ConfigError([{ table: 'connection file', message: 'no connection file: pass --config FILE or set INTEGRADOR_CONFIG' }]);
-  return loadConfig(path);
+  return path;
+}
+
+export function configFrom(opts: { config?: string }): AppConfig {
+  return loadConfig(configPathFrom(opts));
 }
 
 /** Runs `stop` once on SIGINT/SIGTERM, then exits. */

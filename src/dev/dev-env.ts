@@ -13,7 +13,7 @@ import { startWorker, type RunningWorker } from '../worker';
 import { DEFAULT_TASK_QUEUE } from '../config/schema';
 import { seedDemoChain, seedDemoCrm, seedDemoIntegration } from './demo-seed';
 import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-postgres';
-import { freePort } from './free-port';
+import { portOr } from './free-port';
 import { startG5Receiver, type G5Receiver } from './g5-receiver';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server';
 
@@ -31,15 +31,6 @@ export interface DevEnvironment {
   stop(): Promise<void>;
 }
 
-async function portOr(preferred: number): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((done) => {
-    const probe = createServer();
-    probe.once('error', () => freePort().then(done));
-    probe.listen(preferred, '127.0.0.1', () => probe.close(() => done(preferred)));
-  });
-}
-
 export async function startDevEnvironment(opts: { dataDir?: string; apiPort?: number; log?: (line: string) => void } = {}): Promise<DevEnvironment> {
   const log = opts.log ?? (() => undefined);
   const dataDir = resolve(opts.dataDir ?? join(__dirname, '..', '..', '.data'));
@@ -50,19 +41,21 @@ export async function startDevEnvironment(opts: { dataDir?: string; apiPort?: nu
   };
   try {
     log('starting embedded PostgreSQL, Temporal dev server and the G5 demo receiver…');
-    const [pg, temporal, receiver]: [EmbeddedPg, TemporalDevServer, G5Receiver] = await Promise.all([
+    // wait for all three, so that when one fails the others are up (and stopped) rather than left running
+    const [pgStart, temporalStart, receiverStart] = await Promise.allSettled([
       startEmbeddedPostgres({ dir: join(dataDir, 'pg') }),
       startTemporalDevServer({ ui: true, port: await portOr(7233), uiPort: await portOr(8233), dbFile: join(dataDir, 'temporal.db') }),
       startG5Receiver({ user: DEMO_G5_USER, password: DEMO_G5_PASSWORD }),
     ]);
-    stops.push(
-      () => pg.stop(),
-      () => temporal.stop(),
-      () => receiver.close(),
-    );
+    if (pgStart.status === 'fulfilled') stops.push(() => pgStart.value.stop());
+    if (temporalStart.status === 'fulfilled') stops.push(() => temporalStart.value.stop());
+    if (receiverStart.status === 'fulfilled') stops.push(() => receiverStart.value.close());
+    for (const s of [pgStart, temporalStart, receiverStart]) if (s.status === 'rejected') throw s.reason;
+    const pg = (pgStart as PromiseFulfilledResult<EmbeddedPg>).value;
+    const temporal = (temporalStart as PromiseFulfilledResult<TemporalDevServer>).value;
+    const receiver = (receiverStart as PromiseFulfilledResult<G5Receiver>).value;
     const crmUrl = await pg.createDatabase('crm_demo');
 
-    process.env.G5_PASSWORD ??= DEMO_G5_PASSWORD;
     const configPath = join(dataDir, 'integrador.dev.yaml');
     const apiPort = opts.apiPort ?? Number(process.env.PORT ?? 3000);
     writeFileSync(
@@ -84,7 +77,8 @@ export async function startDevEnvironment(opts: { dataDir?: string; apiPort?: nu
                 g5: {
                   type: 'WS',
                   url: receiver.baseUrl,
-                  args: { user: DEMO_G5_USER, password: '${G5_PASSWORD}', encryption: 0 },
+                  // the demo receiver's own local secret, written as is so the printed file works from any terminal
+                  args: { user: DEMO_G5_USER, password: DEMO_G5_PASSWORD, encryption: 0 },
                   timeoutMs: 30000,
                   concurrency: 4,
                 },

@@ -13,3 +13,12 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** `preferred` when it is free on 127.0.0.1 (a stable address across restarts), else any free port. */
+export function portOr(preferred: number): Promise<number> {
+  return new Promise((done) => {
+    const probe = createServer();
+    probe.once('error', () => freePort().then(done, () => done(0)));
+    probe.listen(preferred, '127.0.0.1', () => probe.close(() => done(preferred)));
+  });
+}

@@ -38,6 +38,8 @@ export function findTemporalCli(opts: { install?: boolean } = {}): string {
 
 export interface TemporalDevServer {
   address: string;
+  /** The server's process id (recorded by `serve`, to stop a server its crashed owner left behind). */
+  pid?: number;
   uiUrl?: string;
   namespace: string;
   stop(): Promise<void>;
@@ -48,11 +50,19 @@ export interface TemporalDevServer {
  * the SDK's own launcher waits only 5 s, too little on a small shared machine).
  */
 export async function startTemporalDevServer(
-  opts: { port?: number; uiPort?: number; ui?: boolean; dbFile?: string; readyTimeoutMs?: number; log?: (line: string) => void } = {},
+  opts: {
+    port?: number;
+    uiPort?: number;
+    ui?: boolean;
+    dbFile?: string;
+    namespace?: string;
+    readyTimeoutMs?: number;
+    log?: (line: string) => void;
+  } = {},
 ): Promise<TemporalDevServer> {
   const cli = findTemporalCli();
   const port = opts.port ?? (await freePort());
-  const namespace = 'default';
+  const namespace = opts.namespace ?? 'default';
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace, '--log-level', 'error'];
   let uiUrl: string | undefined;
   if (opts.ui) {
@@ -70,6 +80,9 @@ export async function startTemporalDevServer(
   const forward = (chunk: Buffer) => opts.log?.(chunk.toString());
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
+  // the server is not a child that dies with us: stop it if this process exits (even by a crash) without stop()
+  const killAtExit = () => child.kill('SIGTERM');
+  process.once('exit', killAtExit);
   const address = `127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   for (;;) {
@@ -81,6 +94,7 @@ export async function startTemporalDevServer(
       break;
     } catch (err) {
       if (Date.now() > deadline) {
+        process.off('exit', killAtExit);
         child.kill('SIGKILL');
         throw new Error(`temporal dev server not ready on ${address}: ${(err as Error).message}`);
       }
@@ -89,10 +103,12 @@ export async function startTemporalDevServer(
   }
   return {
     address,
+    pid: child.pid,
     uiUrl,
     namespace,
     stop: () =>
       new Promise<void>((resolveStop) => {
+        process.off('exit', killAtExit);
         if (exited !== null) return resolveStop();
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         child.once('exit', () => {

@@ -118,6 +118,29 @@ describe('docker-compose.yml', () => {
     assert.match(dockerfile, /USER node/);
   });
 
+  test('the image runs the compiled build: dist/ and the prebuilt workflow bundle from `npm run build`, no TypeScript source', () => {
+    const dockerfile = readFileSync(join(ROOT, 'deploy/Dockerfile'), 'utf8');
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    const build = stages.find((st) => /^\S+ AS build\b/.test(st));
+    assert.ok(build, 'a build stage');
+    assert.match(build, /^RUN npm ci\b/m, 'the build stage installs the dev dependencies tsc needs');
+    assert.match(build, /^RUN npm run build$/m);
+    const final = stages.at(-1)!;
+    assert.match(final, /^COPY --from=build \/app\/dist \.\/dist$/m);
+    assert.match(final, /^COPY --from=deps \/app\/node_modules/m);
+    for (const source of ['src', 'workflows', 'activities', 'scripts', 'tsconfig']) {
+      assert.doesNotMatch(final, new RegExp(`^COPY (\\S+ )*${source}`, 'm'), `the final image holds no ${source}`);
+    }
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    assert.match(pkg.scripts.build!, /scripts\/build\.ts/);
+    assert.match(readFileSync(join(ROOT, 'scripts/build.ts'), 'utf8'), /workflow-bundle\.js/);
+    // what the compiled worker loads, and bin/integrador.js runs dist/ when there is no src/
+    assert.match(readFileSync(join(ROOT, 'src/worker.ts'), 'utf8'), /PREBUILT_BUNDLE = join\(__dirname, '\.\.', 'workflow-bundle\.js'\)/);
+    assert.match(readFileSync(join(ROOT, 'bin/integrador.js'), 'utf8'), /'dist', 'src', 'cli', 'main\.js'/);
+    assert.match(readFileSync(join(ROOT, 'deploy/Dockerfile.dockerignore'), 'utf8'), /^dist$/m, 'a stale local dist/ never reaches the image');
+    for (const name of ['api', 'worker', 'migrate']) assert.equal(svc(name).build?.dockerfile, 'deploy/Dockerfile', name);
+  });
+
   test('secrets come only from the environment', () => {
     for (const [name, s] of Object.entries(services)) {
       for (const [key, value] of Object.entries(s.environment ?? {})) {

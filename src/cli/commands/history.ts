@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { configFrom } from '../shared';
+import { temporalConfigFrom } from '../temporal-target';
 
 export function registerHistory(program: Command): void {
   const history = program.command('history').description("a run's Temporal event history");
@@ -12,7 +12,7 @@ export function registerHistory(program: Command): void {
     .option('-c, --config <file>', 'connection file (or INTEGRADOR_CONFIG)')
     .option('--run-id <runId>', 'a specific run of that workflow id (default: the latest)')
     .action(async (workflowId: string, file: string, opts: { config?: string; runId?: string }) => {
-      const config = configFrom(opts);
+      const config = await temporalConfigFrom(opts);
       const [{ createIntegradorClient }, { historyToJSON }] = await Promise.all([
         import('../../temporal/client'),
         import('@temporalio/common/lib/proto-utils'),

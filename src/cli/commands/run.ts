@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { ConfigError } from '../../errors';
 import type { RunRequest, RunResult } from '../../plan/types';
-import { configFrom } from '../shared';
+import { temporalConfigFrom } from '../temporal-target';
 
 interface RunOptions {
   config?: string;
@@ -39,7 +39,7 @@ export function registerRun(program: Command): void {
     .option('--json', 'print the result as JSON (the /integrar answer)')
     .option('--interval <ms>', 'how often to read the ledger', integer('--interval'), 500)
     .action(async (opts: RunOptions) => {
-      const config = configFrom(opts);
+      const config = await temporalConfigFrom(opts);
       if (opts.empresa === undefined && opts.filial === undefined) throw new InvalidArgumentError('pass --empresa or --filial');
       const base = config.bases[opts.base];
       if (!base) throw new ConfigError([{ table: 'connection file', column: 'bases', message: `unknown base ${opts.base}` }]);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors';
-import { configFrom } from '../shared';
+import { temporalConfigFrom } from '../temporal-target';
 
 export function registerStatus(program: Command): void {
   program
@@ -10,7 +10,7 @@ export function registerStatus(program: Command): void {
     .option('-c, --config <file>', 'connection file (or INTEGRADOR_CONFIG)')
     .option('--json', 'print the GET /execucoes answer as JSON')
     .action(async (workflowId: string, opts: { config?: string; json?: boolean }) => {
-      const config = configFrom(opts);
+      const config = await temporalConfigFrom(opts);
       const [{ createIntegradorClient, BASE_KEY }, { createCrmPools }, { runView }, { WorkflowNotFoundError }] = await Promise.all([
         import('../../temporal/client'),
         import('../../crm/pools'),

@@ -1,0 +1,49 @@
+// `integrador dev`'s connection file works as printed from a second terminal: no variable to export first.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startDevEnvironment, type DevEnvironment } from '../../src/dev/dev-env';
+import { freePort } from '../../src/dev/free-port';
+
+const ROOT = join(__dirname, '..', '..');
+
+function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'integrador.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('integrador dev', () => {
+  let dir: string;
+  let dev: DevEnvironment;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'integrador-dev-'));
+    // a folder others can reach: the private-folder case has its own test (private-folder.test.ts)
+    chmodSync(dir, 0o755);
+    dev = await startDevEnvironment({ dataDir: dir, apiPort: await freePort() });
+  });
+  after(async () => {
+    await dev?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the connection file it writes works from another terminal without any variable set', async () => {
+    assert.doesNotMatch(readFileSync(dev.configPath, 'utf8'), /\$\{/);
+    const env = { ...process.env };
+    delete env.G5_PASSWORD;
+    const validate = await cli(['validate', '--config', dev.configPath, '--base', 'demo'], env);
+    assert.equal(validate.code, 0, validate.stderr + validate.stdout);
+    const run = await cli(['run', '--config', dev.configPath, '--base', 'demo', '--empresa', '1', '--integracao', '19', '--param', 'contaId=2', '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).success, true);
+  });
+});
