@@ -225,6 +225,7 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
       .map((row) => ({ id: row.id, nome: row.nome }));
     const page = await listRuns(client, pool, {
       namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
       base: operator.base,
       filter,
       allowed: operator.empresas,

@@ -62,8 +62,14 @@ const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_00
  * The visibility query. `allowed` is the token's `empresas` (absent: every company). Every value is a
  * checked integer, a yyyy-mm-dd date or a base name (letters, digits, _ and -, by the config schema).
  */
-export function visibilityQuery(base: string, filter: RunFilter, allowed?: readonly number[]): string {
-  const parts = [`WorkflowType = '${SET_RUN_WORKFLOW}'`, `IntegradorBase = '${base}'`, `ExecutionStatus != 'ContinuedAsNew'`];
+export function visibilityQuery(scope: { base: string; taskQueue: string }, filter: RunFilter, allowed?: readonly number[]): string {
+  // the task queue is the deployment: another integrador on the same namespace has its own runs
+  const parts = [
+    `WorkflowType = '${SET_RUN_WORKFLOW}'`,
+    `TaskQueue = '${scope.taskQueue.replace(/'/g, "''")}'`,
+    `IntegradorBase = '${scope.base}'`,
+    `ExecutionStatus != 'ContinuedAsNew'`,
+  ];
   if (filter.empresa !== undefined) parts.push(`IntegradorEmpresa = ${filter.empresa}`);
   if (allowed) parts.push(allowed.length ? `IntegradorEmpresa IN (${allowed.join(', ')})` : 'IntegradorEmpresa = -1');
   if (filter.integracao !== undefined) parts.push(`IntegradorIntegracao = ${filter.integracao}`);
@@ -104,9 +110,9 @@ const intOrNull = (value: unknown) => (typeof value === 'number' && Number.isSaf
 export async function listRuns(
   client: IntegradorClient,
   pool: Pool,
-  opts: { namespace: string; base: string; filter: RunFilter; allowed?: readonly number[]; pageSize: number; pageToken?: string },
+  opts: { namespace: string; taskQueue: string; base: string; filter: RunFilter; allowed?: readonly number[]; pageSize: number; pageToken?: string },
 ): Promise<RunPage> {
-  const query = visibilityQuery(opts.base, opts.filter, opts.allowed);
+  const query = visibilityQuery(opts, opts.filter, opts.allowed);
   const postFilter = opts.filter.outcome && ['ok', 'erro', 'incerto', 'vazio'].includes(opts.filter.outcome) ? opts.filter.outcome : undefined;
   const rows: RunRow[] = [];
   let token: Uint8Array | undefined = opts.pageToken ? Buffer.from(opts.pageToken, 'base64url') : undefined;

@@ -7,25 +7,31 @@ import { messages } from '../../../src/console/messages.pt-BR';
 import { OUTCOMES, outcomeOf, visibilityQuery } from '../../../src/console/runs';
 import { sessionKey } from '../../../src/console/session';
 
+const scope = { base: 'demo', taskQueue: 'integrador' };
+
+test('the visibility query carries the task queue of the deployment, quoted', () => {
+  assert.match(visibilityQuery({ base: 'demo', taskQueue: "it's" }, {}), /TaskQueue = 'it''s'/);
+});
+
 test('the visibility query carries the base, each filter and the inclusive UTC date range', () => {
   assert.equal(
-    visibilityQuery('demo', { empresa: 1, integracao: 19, from: '2026-11-30', to: '2026-12-01' }),
-    "WorkflowType = 'setRun' AND IntegradorBase = 'demo' AND ExecutionStatus != 'ContinuedAsNew' AND IntegradorEmpresa = 1 AND " +
+    visibilityQuery(scope, { empresa: 1, integracao: 19, from: '2026-11-30', to: '2026-12-01' }),
+    "WorkflowType = 'setRun' AND TaskQueue = 'integrador' AND IntegradorBase = 'demo' AND ExecutionStatus != 'ContinuedAsNew' AND IntegradorEmpresa = 1 AND " +
       "IntegradorIntegracao = 19 AND StartTime >= '2026-11-30T00:00:00Z' AND StartTime < '2026-12-02T00:00:00.000Z'",
   );
 });
 
 test("a token's companies restrict the query; a token with none sees nothing", () => {
-  assert.match(visibilityQuery('demo', {}, [2, 3]), /IntegradorEmpresa IN \(2, 3\)$/);
-  assert.match(visibilityQuery('demo', {}, []), /IntegradorEmpresa = -1$/);
-  assert.doesNotMatch(visibilityQuery('demo', {}), /IntegradorEmpresa/);
+  assert.match(visibilityQuery(scope, {}, [2, 3]), /IntegradorEmpresa IN \(2, 3\)$/);
+  assert.match(visibilityQuery(scope, {}, []), /IntegradorEmpresa = -1$/);
+  assert.doesNotMatch(visibilityQuery(scope, {}), /IntegradorEmpresa/);
 });
 
 test('outcomes Temporal knows go into the query; those the ledger decides ask for completed runs', () => {
-  assert.match(visibilityQuery('demo', { outcome: 'em_andamento' }), /ExecutionStatus = 'Running'$/);
-  assert.match(visibilityQuery('demo', { outcome: 'falhou' }), /ExecutionStatus IN \('Failed', 'Canceled', 'Terminated', 'TimedOut'\)$/);
+  assert.match(visibilityQuery(scope, { outcome: 'em_andamento' }), /ExecutionStatus = 'Running'$/);
+  assert.match(visibilityQuery(scope, { outcome: 'falhou' }), /ExecutionStatus IN \('Failed', 'Canceled', 'Terminated', 'TimedOut'\)$/);
   for (const outcome of ['ok', 'erro', 'incerto', 'vazio'] as const) {
-    assert.match(visibilityQuery('demo', { outcome }), /ExecutionStatus = 'Completed'$/);
+    assert.match(visibilityQuery(scope, { outcome }), /ExecutionStatus = 'Completed'$/);
   }
 });
 
