@@ -12,6 +12,7 @@ import {
   type ScheduleOptionsStartWorkflowAction,
   type ScheduleSpec,
 } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
 import type { ScheduleConfig } from '../config/schedule-schema';
 import type { AppConfig } from '../config/types';
 import { ConfigError } from '../errors';
@@ -35,7 +36,7 @@ export function describeWhen(s: ScheduleConfig): string {
 
 /** The Temporal schedule for one entry of the file. Its version (a digest) tells apply whether it changed. */
 export function scheduleOptions(name: string, s: ScheduleConfig, taskQueue: string): ScheduleOptions<SetRunAction> & { version: string } {
-  const spec: ScheduleSpec = s.cron ? { cronExpressions: [s.cron] } : { intervals: [{ every: s.every! }] };
+  const spec: ScheduleSpec = s.cron ? { cronExpressions: [s.cron] } : { intervals: [{ every: s.every! as Duration }] };
   if (s.timezone) spec.timezone = s.timezone;
   const version = createHash('sha256')
     .update(JSON.stringify({ spec, request: s.request, taskQueue, workflow: SET_RUN_WORKFLOW }))
