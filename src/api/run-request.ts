@@ -3,7 +3,7 @@
 import { RequestError } from '../errors';
 import type { RunRequest } from '../plan/types';
 
-const RESERVED = new Set(['base_crm', 'integracao_servico_id', 'empresa_id', 'empresa_filial_id', 'aguardar']);
+const RESERVED = new Set(['base_crm', 'integracao_servico_id', 'empresa_id', 'empresa_filial_id', 'aguardar', 'forcar']);
 const MAX_VALUE_LENGTH = 4096;
 const MAX_NAME_LENGTH = 128;
 const MAX_PARAMS = 100;
@@ -83,5 +83,7 @@ export function toRunRequest(input: Record<string, unknown>): { request: RunRequ
     params[name] = text(value, name);
   }
   const wait = !['false', '0', 'nao', 'não'].includes(String(single(input.aguardar, 'aguardar') ?? 'true').toLowerCase());
-  return { request: { base, empresaId, empresaFilialId, integracaoId, params }, wait };
+  // forcar=true: somente_alterados sends every record anyway; an engine switch, never an integration parameter
+  const forcar = ['true', '1', 'sim'].includes(String(single(input.forcar, 'forcar') ?? 'false').toLowerCase());
+  return { request: { base, empresaId, empresaFilialId, integracaoId, params, ...(forcar ? { forcar } : {}) }, wait };
 }

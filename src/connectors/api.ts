@@ -66,7 +66,7 @@ export function createApiReceiver(name: string, conn: ApiConnection): Receiver {
   if (conn.auth?.apiKey) headers[conn.auth.apiKey.header] = conn.auth.apiKey.value;
 
   return {
-    async send({ link, body }): Promise<SendResult> {
+    async send({ link, body, batch }): Promise<SendResult> {
       const { method, path } = parseApiLink(link, name);
       const url = joinUrl(conn.url, path);
       const where = `API ${name} ${method} ${path}`;
@@ -78,7 +78,7 @@ export function createApiReceiver(name: string, conn: ApiConnection): Receiver {
       ) {
         throw new RecordError(mask(`${where}: the rendered path has a "." or ".." segment; not sent`));
       }
-      const data = method === 'GET' ? undefined : JSON.stringify(body);
+      const data = method === 'GET' ? undefined : JSON.stringify(batch ?? body);
       const sent = mask(`${method} ${safeUrl(url)}\n${data ?? ''}`);
 
       const { phase, signal, clear } = startSend(conn.timeoutMs);

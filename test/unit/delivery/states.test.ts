@@ -25,12 +25,13 @@ test('the transitions table, printed', () => {
       'enviando → incerto  unknown outcome (timeout after sending, connection lost)',
       'enviado  → gravado  write-back by a retried attempt (never sent again)',
       'enviado  → erro     sql_update fails for this record (erro_tipo gravacao)',
+      'pendente → inalterado somente_alterados: same request digest as the last success (nothing sent)',
     ].join('\n'),
   );
 });
 
 test('gravado, erro and incerto are final: no attempt moves a record out of them (settlement will, by a person)', () => {
-  for (const status of ['gravado', 'erro', 'incerto'] as const) {
+  for (const status of ['gravado', 'erro', 'incerto', 'inalterado'] as const) {
     assert.deepEqual(
       TRANSITIONS.filter((t) => t.from === status),
       [],
