@@ -2,6 +2,7 @@
 // ledger and each record goes through deliverRecord (src/delivery/deliver.ts), which owns every decision
 // about it; this activity only runs them within the connection's limits, heartbeats and sums up. With
 // lote_envio > 1 the chunk's records go out in calls of up to lote_envio records (prepareBatch, deliverCall).
+import { createHash } from 'node:crypto';
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { maskSecrets } from '../src/connectors/mask';
 import { TransportError } from '../src/errors';
@@ -49,6 +50,7 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
       safeToResend: target.config.safeToResend,
       lookups: { query: async (sql) => (await crm.query({ text: sql.text, values: sql.values })).rows },
       mask: (text) => maskSecrets(text, deps.config.secrets),
+      digest: (text) => createHash('sha256').update(text).digest('hex'),
     };
 
     const ctx = Context.current();

@@ -47,9 +47,7 @@ export function readAnswer(answer: unknown, rules: ParsedAnswerRules): AnswerOut
 
 /** The feedback of a batch call (SPEC §5.6): a call-level error, no items at all, or each item read by §7. */
 export type BatchFeedback =
-  | { kind: 'call-error'; message: string }
-  | { kind: 'no-items'; message: string }
-  | { kind: 'items'; items: Array<{ raw: unknown; read: FeedbackItem }> };
+  { kind: 'call-error'; message: string } | { kind: 'no-items'; message: string } | { kind: 'items'; items: Array<{ raw: unknown; read: FeedbackItem }> };
 
 /**
  * A call-level error is decided by the first listed error key present outside the items (G5's

@@ -121,8 +121,10 @@ export function matchFeedback(answer: unknown, rules: ParsedAnswerRules, element
   const recordKeys = elements.map(keyOf);
   const repeated = new Set(recordKeys.filter((k, i) => k !== undefined && recordKeys.indexOf(k) !== i));
   return recordKeys.map((k): RecordFeedback => {
-    if (k === undefined) return { kind: 'unmatched', message: `unknown outcome: the record's element has no ${key} (chave_retorno) to match its feedback item` };
-    if (repeated.has(k)) return { kind: 'unmatched', message: `unknown outcome: ${key}=${k} is in more than one record of the call, so its feedback item cannot be told apart` };
+    if (k === undefined)
+      return { kind: 'unmatched', message: `unknown outcome: the record's element has no ${key} (chave_retorno) to match its feedback item` };
+    if (repeated.has(k))
+      return { kind: 'unmatched', message: `unknown outcome: ${key}=${k} is in more than one record of the call, so its feedback item cannot be told apart` };
     const matched = itemsByKey.get(k) ?? [];
     if (matched.length === 1) return toOutcome(matched[0]!);
     if (matched.length > 1) return { kind: 'unmatched', message: `unknown outcome: the receiver answered ${matched.length} feedback items with ${key}=${k}` };
@@ -134,7 +136,12 @@ export function matchFeedback(answer: unknown, rules: ParsedAnswerRules, element
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v === 'bigint') return v.toString();
-    if (isObject(v) && !(v instanceof Date)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]));
+    if (isObject(v) && !(v instanceof Date))
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, v[k]]),
+      );
     return v;
   });
 }

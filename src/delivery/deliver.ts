@@ -8,7 +8,6 @@
 // (its own feedback item, batch.ts), its write-back and ledger row are its own.
 // The ledger, the receiver and the CRM lookups are ports, so the unit tests walk every move with fakes.
 // Pure: no I/O of its own.
-import { createHash } from 'node:crypto';
 import { readAnswer } from '../answer';
 import type { Limiter } from '../connectors/limiter';
 import type { Receiver } from '../connectors/types';
@@ -31,6 +30,8 @@ export interface DeliveryPorts {
   lookups: MappingDeps;
   /** Masks the connection's secrets in whatever the ledger keeps. */
   mask(text: string): string;
+  /** A digest of a request's text (sha-256 in the worker): what somente_alterados compares. */
+  digest(text: string): string;
 }
 
 /** The integration a record belongs to and the run's variables (captured values, params, built-ins). */
@@ -104,7 +105,7 @@ async function prepare(c: Context, record: LedgerRecord): Promise<Prepared | Rec
   }
   const link = step.connection.type === 'API' ? renderUrlPath(step.link, scope) : step.link;
   const requisicao = ports.mask(JSON.stringify(body));
-  const digest = requestDigest(link, requisicao);
+  const digest = ports.digest(requestText(link, requisicao));
   if (record.status === 'pendente' && c.previous?.get(record.chave) === digest) {
     if (await ports.ledger.markUnchanged(record, digest, requisicao)) return { status: 'inalterado', seq: record.seq };
     return changedElsewhere(record);
@@ -113,8 +114,8 @@ async function prepare(c: Context, record: LedgerRecord): Promise<Prepared | Rec
 }
 
 /** What somente_alterados compares: the rendered link and the request as mapped (secrets masked). */
-export function requestDigest(link: string, requisicao: string): string {
-  return createHash('sha256').update(link).update('\n').update(requisicao).digest('hex');
+export function requestText(link: string, requisicao: string): string {
+  return `${link}\n${requisicao}`;
 }
 
 async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {

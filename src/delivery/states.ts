@@ -5,8 +5,8 @@
 export const RECORD_STATUSES = ['pendente', 'enviando', 'enviado', 'gravado', 'erro', 'incerto', 'inalterado'] as const;
 // `inalterado` (somente_alterados): the request equals the last one that succeeded, so it was not sent.
 // Settlement (a person's confirmar / reenviar / descartar of an `incerto` or `erro` record) will add the
-// status `descartado` here and its moves to TRANSITIONS with `by: 'person'` (the CHECK constraint of
-// integrador.envio.status already allows it).
+// status `descartado` here, its moves to TRANSITIONS with `by: 'person'`, and the status to the CHECK
+// constraint of integrador.envio.status (a new migration).
 export type RecordStatus = (typeof RECORD_STATUSES)[number];
 
 /** Where a record error came from: building the request, the receiver, the transport, the write-back, the configuration. */

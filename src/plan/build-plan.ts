@@ -141,11 +141,17 @@ export function batchOf(row: IntegracaoRow, type: TipoConexao | undefined, field
   const raw = row.caminho_lote ?? null;
   const path = type === 'DB' ? '' : (raw ?? '').trim();
   if (type === 'WS' && path === '') {
-    issues.push({ ...at('caminho_lote'), message: `lote_envio ${size} needs caminho_lote, the request path of each record's element (e.g. parameters.dadosGeraisCliente)` });
+    issues.push({
+      ...at('caminho_lote'),
+      message: `lote_envio ${size} needs caminho_lote, the request path of each record's element (e.g. parameters.dadosGeraisCliente)`,
+    });
     return undefined;
   }
   if (type === 'API' && raw === null) {
-    issues.push({ ...at('caminho_lote'), message: `lote_envio ${size} needs caminho_lote, the request path of each record's element ('' when the JSON body is the array)` });
+    issues.push({
+      ...at('caminho_lote'),
+      message: `lote_envio ${size} needs caminho_lote, the request path of each record's element ('' when the JSON body is the array)`,
+    });
     return undefined;
   }
   if (path !== '' && !path.split('.').every((segment) => KEY_NAME.test(segment))) {
@@ -154,7 +160,8 @@ export function batchOf(row: IntegracaoRow, type: TipoConexao | undefined, field
   }
   const under = (f: FieldSpec) => path === '' || f.path.startsWith(`${path}.`);
   const before = issues.length;
-  if (!fields.some(under)) issues.push({ ...at('caminho_lote'), message: `no campos_integracao path is under "${path}": every record would be an empty element` });
+  if (!fields.some(under))
+    issues.push({ ...at('caminho_lote'), message: `no campos_integracao path is under "${path}": every record would be an empty element` });
   for (const f of fields) {
     if (under(f)) continue;
     if (f.path === path) {
@@ -174,7 +181,10 @@ export function batchOf(row: IntegracaoRow, type: TipoConexao | undefined, field
     const relative = (f: FieldSpec) => (path === '' ? f.path : f.path.slice(path.length + 1));
     if (!KEY_NAME.test(rawKey)) issues.push({ ...at('chave_retorno'), message: `"${rawKey}" is not one key name (e.g. ideExt)` });
     else if (!fields.some((f) => under(f) && relative(f) === rawKey)) {
-      issues.push({ ...at('chave_retorno'), message: `"${rawKey}" is not a field of each record's element (no campos_integracao path ${path ? `${path}.` : ''}${rawKey})` });
+      issues.push({
+        ...at('chave_retorno'),
+        message: `"${rawKey}" is not a field of each record's element (no campos_integracao path ${path ? `${path}.` : ''}${rawKey})`,
+      });
     } else key = rawKey;
   }
   if (issues.length > before) return undefined;

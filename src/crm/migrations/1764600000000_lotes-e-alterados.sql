@@ -10,11 +10,10 @@ ALTER TABLE integrador.integracao
 -- whose new request has the digest of the last one that ended gravado/enviado is `inalterado`.
 ALTER TABLE integrador.envio ADD COLUMN digest text;
 
--- `inalterado`: not sent because nothing changed. `descartado` (settlement by a person) is allowed here
--- too, so the two changes of the status list do not undo each other.
+-- `inalterado`: not sent because nothing changed (the list is RECORD_STATUSES of src/delivery/states.ts).
 ALTER TABLE integrador.envio DROP CONSTRAINT envio_status_check;
 ALTER TABLE integrador.envio ADD CONSTRAINT envio_status_check
-  CHECK (status IN ('pendente', 'enviando', 'enviado', 'gravado', 'erro', 'incerto', 'inalterado', 'descartado'));
+  CHECK (status IN ('pendente', 'enviando', 'enviado', 'gravado', 'erro', 'incerto', 'inalterado'));
 
 -- The last successful request of each (integration, record key) of this base: one index probe per record.
 CREATE INDEX envio_ultimo_sucesso ON integrador.envio (integracao_id, chave, enviado_em DESC)

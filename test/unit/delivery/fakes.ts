@@ -179,6 +179,7 @@ export function ports(ledger: FakeLedger, receiver: FakeReceiver, overrides: Par
     safeToResend: false,
     lookups: { query: async () => [] },
     mask: (text) => text.split('s3cret').join('***'),
+    digest: (text) => `digest:${text}`,
     ...overrides,
   };
 }
