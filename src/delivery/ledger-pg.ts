@@ -43,6 +43,9 @@ export function createPgLedger(pool: Pool): Ledger {
     (await claimMany(pool, claims)).map((value) => ({ status: 'fulfilled' as const, value })),
   );
   const writeBack = groupCommit((items: WriteBack[]) => writeBackMany(pool, items));
+  const unchanged = groupCommit(async (items: Unchanged[]) =>
+    (await markUnchangedMany(pool, items)).map((value) => ({ status: 'fulfilled' as const, value })),
+  );
   return {
     insert: (run, records) => insertRecords(pool, run, records),
     count: (run) => countRecords(pool, run),
@@ -53,7 +56,7 @@ export function createPgLedger(pool: Pool): Ledger {
     markFailed: (seen, status, failure) => markFailed(pool, seen, status, failure),
     writeBack,
     lastDigests: (integracaoId, chaves) => lastDigests(pool, integracaoId, chaves),
-    markUnchanged: (seen, digest, requisicao) => markUnchanged(pool, seen, digest, requisicao),
+    markUnchanged: (seen, digest, requisicao) => unchanged({ seen, digest, requisicao }),
   };
 }
 
@@ -117,13 +120,23 @@ async function lastDigests(db: Queryable, integracaoId: number, chaves: string[]
   return new Map(res.rows.map((r) => [r.chave as string, r.digest as string]));
 }
 
-async function markUnchanged(db: Queryable, seen: Seen, digest: string, requisicao: string): Promise<boolean> {
+interface Unchanged {
+  seen: Seen;
+  digest: string;
+  requisicao: string;
+}
+
+/** pendente → inalterado for many records in one statement (group-committed like claims); false where lost. */
+async function markUnchangedMany(db: Queryable, items: Unchanged[]): Promise<boolean[]> {
   const res = await db.query(
-    `UPDATE integrador.envio SET status = 'inalterado', digest = $4, requisicao = $5, atualizado_em = now()
-      WHERE id = $1 AND status = $2 AND tentativas = $3 AND status = 'pendente'`,
-    [seen.id, seen.status, seen.tentativas, digest, requisicao],
+    `UPDATE integrador.envio e SET status = 'inalterado', digest = s.digest, requisicao = s.requisicao, atualizado_em = now()
+       FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, tentativas integer, digest text, requisicao text)
+      WHERE e.id = s.id AND e.tentativas = s.tentativas AND e.status = 'pendente'
+      RETURNING e.id`,
+    [JSON.stringify(items.map((u) => ({ id: u.seen.id, tentativas: u.seen.tentativas, digest: u.digest, requisicao: u.requisicao })))],
   );
-  return res.rowCount === 1;
+  const changed = new Set(res.rows.map((r) => String(r.id)));
+  return items.map((u) => u.seen.status === 'pendente' && changed.has(String(u.seen.id)));
 }
 
 async function markPending(db: Queryable, claim: Claim): Promise<boolean> {
