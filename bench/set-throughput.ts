@@ -10,7 +10,9 @@
 // `rerun_sent=<n>`, `rerun_fraction=<second run time ÷ first>`; the last line is `ratio=<engine/direct
 // per-record throughput>`.
 // Knobs (environment): BENCH_RECORDS (10000, or the first argument), BENCH_CONCURRENCY (8), BENCH_CHUNK (100), BENCH_CHUNKS_IN_FLIGHT (4),
-// BENCH_LATENCY_SAMPLES (50), BENCH_BATCH (50).
+// BENCH_LATENCY_SAMPLES (50), BENCH_BATCH (50), BENCH_LARGE (0 = skip; e.g. 100000: one more engine run in
+// batch mode over that many new records, printing `peak_rss_mb=` (this process, where the worker runs)
+// and `history_events_max=` (the most events in one execution of its continue-as-new chain)).
 import { createHash, randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { createLoadPlan } from '../activities/load-plan';
@@ -22,7 +24,7 @@ import { createCrmPools } from '../src/crm/pools';
 import { seedDemoCrm, seedDemoIntegration } from '../src/dev/demo-seed';
 import { startEmbeddedPostgres } from '../src/dev/embedded-postgres';
 import { startTemporalDevServer } from '../src/dev/temporal-dev-server';
-import type { RunRequest, SetStep } from '../src/plan/types';
+import type { RunRequest, RunResult, SetStep } from '../src/plan/types';
 import { createIntegradorClient } from '../src/temporal/client';
 import { startWorker } from '../src/worker';
 import { addAccounts, addBatchIntegration, BATCH_INTEGRATION } from '../test/faults/helpers/accounts';
@@ -38,6 +40,7 @@ const CHUNK = Number(process.env.BENCH_CHUNK ?? 100);
 const CHUNKS_IN_FLIGHT = Number(process.env.BENCH_CHUNKS_IN_FLIGHT ?? 4);
 const SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 50);
 const BATCH = Number(process.env.BENCH_BATCH ?? 50);
+const LARGE = Number(process.env.BENCH_LARGE ?? 0);
 const WARMUP = 200;
 const DEADLINE_MS = 15 * 60_000;
 
@@ -220,10 +223,45 @@ async function main() {
     const rerunSent = (rerun.gravado ?? 0) + (rerun.enviado ?? 0);
     log(`engine rerun (somente_alterados): ${rerun.inalterado ?? 0} inalterado, ${rerunSent} sent in ${(rerunMs / 1000).toFixed(1)} s`);
 
+    // a large run in batch mode: memory and history must stay bounded
+    let large: { peakRssMb: number; historyEventsMax: number } | undefined;
+    if (LARGE > 0) {
+      await databases.engine!.crm.query('UPDATE integrador.integracao SET somente_alterados = false WHERE id = $1', [BATCH_INTEGRATION]);
+      const range = await addAccounts(databases.engine!.crm, LARGE);
+      await databases.engine!.crm.query('VACUUM ANALYZE');
+      let peak = process.memoryUsage().rss;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
+      t = performance.now();
+      const handle = await client.start(request('engine', range.first, range.last));
+      const result = (await handle.result()) as RunResult;
+      const largeMs = performance.now() - t;
+      clearInterval(sampler);
+      if (!result.success) throw new Error(`large run failed: ${result.message}`);
+      const largeSent = result.integrations[0]!.counts.gravado ?? 0;
+      // walk the continue-as-new chain back from its last execution
+      let historyEventsMax = 0;
+      let executions = 0;
+      let runId: string | undefined;
+      do {
+        const history = await client.temporal.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+        historyEventsMax = Math.max(historyEventsMax, history.events?.length ?? 0);
+        executions++;
+        runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+      } while (runId);
+      log(
+        `engine large (lote_envio ${BATCH}): ${largeSent} records in ${(largeMs / 1000).toFixed(1)} s = ${rate(largeSent, largeMs).toFixed(1)} records/s, ${executions} execution(s)`,
+      );
+      large = { peakRssMb: peak / 1024 / 1024, historyEventsMax };
+    }
+
     log(`batch_multiple=${(rate(engineBatchSent, engineBatchMs) / rate(directSent, directMs)).toFixed(2)}`);
     log(`batch_ratio=${(rate(engineBatchSent, engineBatchMs) / rate(directBatchSent, directBatchMs)).toFixed(2)}`);
     log(`rerun_sent=${rerunSent}`);
     log(`rerun_fraction=${(rerunMs / engineBatchMs).toFixed(2)}`);
+    if (large) {
+      log(`peak_rss_mb=${large.peakRssMb.toFixed(0)}`);
+      log(`history_events_max=${large.historyEventsMax}`);
+    }
     log(`ratio=${(rate(engineSent, engineMs) / rate(directSent, directMs)).toFixed(2)}`);
   } finally {
     await stopAll();
