@@ -43,9 +43,7 @@ export function createPgLedger(pool: Pool): Ledger {
     (await claimMany(pool, claims)).map((value) => ({ status: 'fulfilled' as const, value })),
   );
   const writeBack = groupCommit((items: WriteBack[]) => writeBackMany(pool, items));
-  const unchanged = groupCommit(async (items: Unchanged[]) =>
-    (await markUnchangedMany(pool, items)).map((value) => ({ status: 'fulfilled' as const, value })),
-  );
+  const unchanged = groupCommit(async (items: Unchanged[]) => (await markUnchangedMany(pool, items)).map((value) => ({ status: 'fulfilled' as const, value })));
   return {
     insert: (run, records) => insertRecords(pool, run, records),
     count: (run) => countRecords(pool, run),
