@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { parseAnswerRules } from '../../../src/answer';
 import { callBody, matchFeedback, planCall, splitRequest } from '../../../src/delivery/batch';
 import { deliverCall, prepareBatch } from '../../../src/delivery/deliver';
-import { UnknownOutcome } from '../../../src/errors';
+import { ConfigError, UnknownOutcome } from '../../../src/errors';
 import type { SetStep } from '../../../src/plan/types';
 import { FakeLedger, FakeReceiver, g5Step, ports } from './fakes';
 
@@ -210,6 +210,37 @@ describe('prepareBatch and deliverCall on the in-memory ledger', () => {
       );
       assert.deepEqual([ledger.read('1').status, ledger.read('2').status], safeToResend ? ['pendente', 'pendente'] : ['incerto', 'incerto']);
     }
+  });
+
+  test('the ledger unreachable at one claim: the records claimed go back to pendente, nothing is sent', async () => {
+    const ledger = new FakeLedger();
+    const receiver = new FakeReceiver(async (request) => g5Answer(request));
+    const step = batchStep();
+    const p = ports(ledger, receiver);
+    const records = [1, 2].map((n) => ledger.add({ linha: { id: n, nome: `Cliente ${n}` } }));
+    const { calls } = await prepareBatch(records, { step, layers }, p);
+    const original = ledger.claim.bind(ledger);
+    let n = 0;
+    ledger.claim = async (seen, requisicao) => {
+      if (++n === 2) throw new Error('connection terminated');
+      return original(seen, requisicao);
+    };
+    await assert.rejects(deliverCall(calls[0]!, { step, layers }, p), /connection terminated/);
+    assert.equal(receiver.calls.length, 0);
+    assert.deepEqual([ledger.read('1').status, ledger.read('2').status], ['pendente', 'pendente']);
+  });
+
+  test('a configuration error found at the call: every record erro (configuracao), the attempt fails once', async () => {
+    const ledger = new FakeLedger();
+    const receiver = new FakeReceiver(async () => {
+      throw new ConfigError([{ table: 'integracao', column: 'porta_ws', message: 'no such operation' }]);
+    });
+    const step = batchStep();
+    const p = ports(ledger, receiver);
+    const records = [1, 2].map((n) => ledger.add({ linha: { id: n, nome: `Cliente ${n}` } }));
+    const { calls } = await prepareBatch(records, { step, layers }, p);
+    await assert.rejects(deliverCall(calls[0]!, { step, layers }, p), ConfigError);
+    assert.deepEqual([ledger.read('1').erro_tipo, ledger.read('2').erro_tipo], ['configuracao', 'configuracao']);
   });
 
   test('a record whose outside field differs is erro (mapeamento) and left out of the call', async () => {
