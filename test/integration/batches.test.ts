@@ -252,6 +252,7 @@ describe('batches per call and only what changed', () => {
     assert.equal(second.body.success, true);
     assert.equal(second.body.integrations[0].status, 'ok');
     assert.deepEqual(second.body.integrations[0].counts, { gravado: 1, inalterado: 9 });
+    assert.equal(second.body.integrations[0].message, '1 record(s) sent, 9 inalterado');
     assert.equal(second.byKey.get(changed)!.status, 'gravado');
     assert.equal(posts() - posted, 1);
     const after = env.receiver.countsByIdeExt();
