@@ -1,10 +1,12 @@
 // Activity: deliver one chunk of an integration's records (SPEC §5, §7, §8). The chunk is read from the
 // ledger and each record goes through deliverRecord (src/delivery/deliver.ts), which owns every decision
-// about it; this activity only runs them within the connection's limits, heartbeats and sums up.
+// about it; this activity only runs them within the connection's limits, heartbeats and sums up. With
+// lote_envio > 1 the chunk's records go out in calls of up to lote_envio records (prepareBatch, deliverCall).
+import { createHash } from 'node:crypto';
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { maskSecrets } from '../src/connectors/mask';
 import { TransportError } from '../src/errors';
-import { deliverRecord, type DeliveryPorts, type RecordOutcome } from '../src/delivery/deliver';
+import { deliverCall, deliverRecord, prepareBatch, type DeliveryPorts, type DeliveryStep, type RecordOutcome } from '../src/delivery/deliver';
 import type { RunKey } from '../src/delivery/ledger';
 import type { FinalStatus } from '../src/delivery/states';
 import { currentStep } from '../src/plan/build-plan';
@@ -48,6 +50,7 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
       safeToResend: target.config.safeToResend,
       lookups: { query: async (sql) => (await crm.query({ text: sql.text, values: sql.values })).rows },
       mask: (text) => maskSecrets(text, deps.config.secrets),
+      digest: (text) => createHash('sha256').update(text).digest('hex'),
     };
 
     const ctx = Context.current();
@@ -56,11 +59,27 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
     const beat = setInterval(() => ctx.heartbeat({ chunk, finished }), HEARTBEAT_EVERY_MS);
     let outcomes: RecordOutcome[];
     try {
-      outcomes = await runAll(records, target.config.concurrency, ctx.cancellationSignal, async (record) => {
-        const outcome = await deliverRecord(record, { step, layers: input.layers }, ports);
-        finished++;
-        return outcome;
-      });
+      const delivery: DeliveryStep = { step, layers: input.layers };
+      if (step.onlyChanged) {
+        const fresh = records.filter((r) => r.status === 'pendente').map((r) => r.chave);
+        delivery.previous = await ledger.lastDigests(step.id, fresh);
+      }
+      if (step.batch) {
+        const { done, calls } = await prepareBatch(records, delivery, ports);
+        finished = done.length;
+        const perCall = await runAll(calls, target.config.concurrency, ctx.cancellationSignal, async (call) => {
+          const outcome = await deliverCall(call, delivery, ports);
+          finished += outcome.length;
+          return outcome;
+        });
+        outcomes = [...done, ...perCall.flat()];
+      } else {
+        outcomes = await runAll(records, target.config.concurrency, ctx.cancellationSignal, async (record) => {
+          const outcome = await deliverRecord(record, delivery, ports);
+          finished++;
+          return outcome;
+        });
+      }
     } finally {
       clearInterval(beat);
     }

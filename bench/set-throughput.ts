@@ -4,9 +4,15 @@
 // direct path's. The receiver runs in its own process (bench/receiver-process.ts), so it is the limit both
 // sides share and not a CPU competitor of one side only. Everything binds 127.0.0.1; services are started
 // and stopped here.
-// The last line is `ratio=<engine/direct throughput>`.
+// Then batch mode (lote_envio BENCH_BATCH, 50): the engine and a direct loop in batch mode over fresh
+// records, and a second engine run of the same records with somente_alterados (nothing should be sent).
+// Figures: `batch_multiple=<engine batch ÷ direct per-record>`, `batch_ratio=<engine batch ÷ direct batch>`,
+// `rerun_sent=<n>`, `rerun_fraction=<second run time ÷ first>`; the last line is `ratio=<engine/direct
+// per-record throughput>`.
 // Knobs (environment): BENCH_RECORDS (10000, or the first argument), BENCH_CONCURRENCY (8), BENCH_CHUNK (100), BENCH_CHUNKS_IN_FLIGHT (4),
-// BENCH_LATENCY_SAMPLES (50).
+// BENCH_LATENCY_SAMPLES (50), BENCH_BATCH (50), BENCH_LARGE (0 = skip; e.g. 100000: one more engine run in
+// batch mode over that many new records, printing `peak_rss_mb=` (this process, where the worker runs)
+// and `history_events_max=` (the most events in one execution of its continue-as-new chain)).
 import { createHash, randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { createLoadPlan } from '../activities/load-plan';
@@ -18,11 +24,11 @@ import { createCrmPools } from '../src/crm/pools';
 import { seedDemoCrm, seedDemoIntegration } from '../src/dev/demo-seed';
 import { startEmbeddedPostgres } from '../src/dev/embedded-postgres';
 import { startTemporalDevServer } from '../src/dev/temporal-dev-server';
-import type { RunRequest, SetStep } from '../src/plan/types';
+import type { RunRequest, RunResult, SetStep } from '../src/plan/types';
 import { createIntegradorClient } from '../src/temporal/client';
 import { startWorker } from '../src/worker';
 import { addAccounts, addBatchIntegration, BATCH_INTEGRATION } from '../test/faults/helpers/accounts';
-import { directLoop } from './direct-loop';
+import { directBatchLoop, directLoop } from './direct-loop';
 import { spawnReceiverProcess } from './receiver-process';
 
 // `npm run bench -- 500` (or BENCH_RECORDS=500) for a quick run
@@ -33,6 +39,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const CHUNK = Number(process.env.BENCH_CHUNK ?? 100);
 const CHUNKS_IN_FLIGHT = Number(process.env.BENCH_CHUNKS_IN_FLIGHT ?? 4);
 const SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 50);
+const BATCH = Number(process.env.BENCH_BATCH ?? 50);
+const LARGE = Number(process.env.BENCH_LARGE ?? 0);
 const WARMUP = 200;
 const DEADLINE_MS = 15 * 60_000;
 
@@ -71,7 +79,8 @@ async function main() {
       await seedDemoCrm(crm);
       await seedDemoIntegration(crm);
       await addBatchIntegration(crm);
-      const range = await addAccounts(crm, WARMUP + RECORDS + SAMPLES);
+      // warm-up, per-record, latency samples, then batch mode (its own warm-up and records)
+      const range = await addAccounts(crm, WARMUP + RECORDS + SAMPLES + WARMUP + RECORDS);
       await crm.query('VACUUM ANALYZE');
       if (process.env.BENCH_SYNCHRONOUS_COMMIT)
         await crm.query(`ALTER DATABASE bench_${base} SET synchronous_commit = ${process.env.BENCH_SYNCHRONOUS_COMMIT === 'off' ? 'off' : 'on'}`);
@@ -116,11 +125,12 @@ async function main() {
       integracaoId: BATCH_INTEGRATION,
       params: { de: String(first), ate: String(last) },
     });
-    const engineRun = async (first: number, last: number) => {
+    const engineCounts = async (first: number, last: number) => {
       const result = await client.run(request('engine', first, last));
       if (!result.success) throw new Error(`engine run failed: ${result.message}`);
-      return result.integrations[0]!.counts.gravado ?? 0;
+      return result.integrations[0]!.counts;
     };
+    const engineRun = async (first: number, last: number) => (await engineCounts(first, last)).gravado ?? 0;
     const directPlan = await createLoadPlan({ crm: pools, config })({ request: request('direct', 0, 0) });
     const step = directPlan.steps[0] as SetStep;
     const target = receivers.get('direct', 'g5');
@@ -171,6 +181,87 @@ async function main() {
     const ms = (v: number) => `${v.toFixed(1)} ms`;
     log(`latency /integrar (1 record, ${SAMPLES} requests): p50 ${ms(percentile(integrar, 50))} p99 ${ms(percentile(integrar, 99))}`);
     log(`latency direct (1 record, ${SAMPLES} requests): p50 ${ms(percentile(direct, 50))} p99 ${ms(percentile(direct, 99))}`);
+
+    // batch mode: lote_envio BATCH on both bases, fresh records, the same receiver
+    for (const db of Object.values(databases)) {
+      await db.crm.query(
+        `UPDATE integrador.integracao SET lote_envio = $2, caminho_lote = 'parameters.dadosGeraisCliente', chave_retorno = 'ideExt' WHERE id = $1`,
+        [BATCH_INTEGRATION, BATCH],
+      );
+    }
+    const batchPlan = await createLoadPlan({ crm: pools, config })({ request: request('direct', 0, 0) });
+    const batchStep = batchPlan.steps[0] as SetStep;
+    const directBatchRun = async (first: number, last: number) => {
+      const layers = { params: { de: String(first), ate: String(last) }, builtins: batchPlan.builtins };
+      const totals = await directBatchLoop(pools.pool('direct'), target, batchStep, layers);
+      if (totals.failed) throw new Error(`direct batch loop: ${totals.failed} records failed`);
+      return totals.sent;
+    };
+    const be = e.first + WARMUP + RECORDS + SAMPLES;
+    const bd = d.first + WARMUP + RECORDS + SAMPLES;
+    await engineRun(be, be + WARMUP - 1);
+    await directBatchRun(bd, bd + WARMUP - 1);
+    t = performance.now();
+    const engineBatchSent = await engineRun(be + WARMUP, be + WARMUP + RECORDS - 1);
+    const engineBatchMs = performance.now() - t;
+    log(
+      `engine batch (lote_envio ${BATCH}): ${engineBatchSent} records in ${(engineBatchMs / 1000).toFixed(1)} s = ${rate(engineBatchSent, engineBatchMs).toFixed(1)} records/s`,
+    );
+    t = performance.now();
+    const directBatchSent = await directBatchRun(bd + WARMUP, bd + WARMUP + RECORDS - 1);
+    const directBatchMs = performance.now() - t;
+    log(
+      `direct batch (lote_envio ${BATCH}): ${directBatchSent} records in ${(directBatchMs / 1000).toFixed(1)} s = ${rate(directBatchSent, directBatchMs).toFixed(1)} records/s`,
+    );
+    if (engineBatchSent !== RECORDS || directBatchSent !== RECORDS) throw new Error(`expected ${RECORDS} records on each batch path`);
+
+    // the same records again with somente_alterados: nothing changed, nothing should be sent
+    await databases.engine!.crm.query('UPDATE integrador.integracao SET somente_alterados = true WHERE id = $1', [BATCH_INTEGRATION]);
+    t = performance.now();
+    const rerun = await engineCounts(be + WARMUP, be + WARMUP + RECORDS - 1);
+    const rerunMs = performance.now() - t;
+    const rerunSent = (rerun.gravado ?? 0) + (rerun.enviado ?? 0);
+    log(`engine rerun (somente_alterados): ${rerun.inalterado ?? 0} inalterado, ${rerunSent} sent in ${(rerunMs / 1000).toFixed(1)} s`);
+
+    // a large run in batch mode: memory and history must stay bounded
+    let large: { peakRssMb: number; historyEventsMax: number } | undefined;
+    if (LARGE > 0) {
+      await databases.engine!.crm.query('UPDATE integrador.integracao SET somente_alterados = false WHERE id = $1', [BATCH_INTEGRATION]);
+      const range = await addAccounts(databases.engine!.crm, LARGE);
+      await databases.engine!.crm.query('VACUUM ANALYZE');
+      let peak = process.memoryUsage().rss;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
+      t = performance.now();
+      const handle = await client.start(request('engine', range.first, range.last));
+      const result = (await handle.result()) as RunResult;
+      const largeMs = performance.now() - t;
+      clearInterval(sampler);
+      if (!result.success) throw new Error(`large run failed: ${result.message}`);
+      const largeSent = result.integrations[0]!.counts.gravado ?? 0;
+      // walk the continue-as-new chain back from its last execution
+      let historyEventsMax = 0;
+      let executions = 0;
+      let runId: string | undefined;
+      do {
+        const history = await client.temporal.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+        historyEventsMax = Math.max(historyEventsMax, history.events?.length ?? 0);
+        executions++;
+        runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+      } while (runId);
+      log(
+        `engine large (lote_envio ${BATCH}): ${largeSent} records in ${(largeMs / 1000).toFixed(1)} s = ${rate(largeSent, largeMs).toFixed(1)} records/s, ${executions} execution(s)`,
+      );
+      large = { peakRssMb: peak / 1024 / 1024, historyEventsMax };
+    }
+
+    log(`batch_multiple=${(rate(engineBatchSent, engineBatchMs) / rate(directSent, directMs)).toFixed(2)}`);
+    log(`batch_ratio=${(rate(engineBatchSent, engineBatchMs) / rate(directBatchSent, directBatchMs)).toFixed(2)}`);
+    log(`rerun_sent=${rerunSent}`);
+    log(`rerun_fraction=${(rerunMs / engineBatchMs).toFixed(2)}`);
+    if (large) {
+      log(`peak_rss_mb=${large.peakRssMb.toFixed(0)}`);
+      log(`history_events_max=${large.historyEventsMax}`);
+    }
     log(`ratio=${(rate(engineSent, engineMs) / rate(directSent, directMs)).toFixed(2)}`);
   } finally {
     await stopAll();

@@ -132,7 +132,10 @@ function stepResult(step: SetStep, progress: StepProgress): IntegrationResult {
       errorCode: ErrorCodes.record,
     };
   }
-  return { ...base, status: 'ok', total: progress.total, counts: progress.counts, message: `${progress.total} record(s) sent` };
+  // somente_alterados: records not sent because nothing changed are said apart (old runs have none)
+  const unchanged = progress.counts.inalterado ?? 0;
+  const message = unchanged ? `${progress.total - unchanged} record(s) sent, ${unchanged} inalterado` : `${progress.total} record(s) sent`;
+  return { ...base, status: 'ok', total: progress.total, counts: progress.counts, message };
 }
 
 type Walked = { result: IntegrationResult; captured: Captured } | { paused: StepProgress };

@@ -52,6 +52,23 @@ export function readAnswer(answer: unknown, rules: ParsedAnswerRules): AnswerOut
   return { ok, message: ok ? 'OK' : failures.join('; '), values, items };
 }
 
+/** The feedback of a batch call (SPEC §5.6): a call-level error, no items at all, or each item read by §7. */
+export type BatchFeedback =
+  { kind: 'call-error'; message: string } | { kind: 'no-items'; message: string } | { kind: 'items'; items: Array<{ raw: unknown; read: FeedbackItem }> };
+
+/**
+ * A call-level error is decided by the first listed error key present outside the items (G5's
+ * `erroExecucao` with `tipoRetorno` 2 and no items): it fails the whole call, whatever the items say.
+ */
+export function readBatchFeedback(answer: unknown, rules: ParsedAnswerRules): BatchFeedback {
+  const located = locateFeedback(answer, rules.arrayKey);
+  const outside = (key: string) => findKeyOutside(answer, key, located.feedback);
+  const callError = refusalOf(rules.errorRules, outside, [outside]);
+  if (callError !== undefined) return { kind: 'call-error', message: callError };
+  if ('problem' in located) return { kind: 'no-items', message: located.problem };
+  return { kind: 'items', items: located.items.map((raw) => ({ raw, read: readItem(raw, answer, located.feedback, rules) })) };
+}
+
 type Located = { feedback: unknown; items: unknown[] } | { feedback: unknown; problem: string };
 
 function locateFeedback(answer: unknown, arrayKey: string | null): Located {

@@ -54,7 +54,7 @@ export function createApiReceiver(name: string, conn: ApiConnection): Receiver {
   if (conn.auth?.apiKey) headers[conn.auth.apiKey.header] = conn.auth.apiKey.value;
 
   // the request as it goes on the wire; send and preview share it
-  const prepare = (link: string, body: Record<string, unknown>) => {
+  const prepare = (link: string, body: Record<string, unknown> | unknown[]) => {
     const { method, path } = parseApiLink(link, name);
     const url = joinUrl(conn.url, path);
     const where = `API ${name} ${method} ${path}`;
@@ -75,8 +75,8 @@ export function createApiReceiver(name: string, conn: ApiConnection): Receiver {
       const { method, url, data } = prepare(link, body);
       return { url: safeUrl(url), operation: method, ...(data === undefined ? {} : { body: mask(data) }) };
     },
-    async send({ link, body }): Promise<SendResult> {
-      const { method, url, where, data, sent } = prepare(link, body);
+    async send({ link, body, batch }): Promise<SendResult> {
+      const { method, url, where, data, sent } = prepare(link, batch ?? body);
 
       const { phase, signal, clear } = startSend(conn.timeoutMs);
       let response;

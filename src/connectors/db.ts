@@ -57,6 +57,31 @@ export function buildInsert(table: string, body: Record<string, unknown>, return
   return { text: returned.length ? `${text} RETURNING ${returned.join(', ')}` : text, values };
 }
 
+/**
+ * A batch (lote_envio > 1): one `INSERT ... VALUES (...), (...) RETURNING ...` for many rows, in order. The
+ * columns are every row's; a row without one gets the column's DEFAULT.
+ */
+export function buildMultiInsert(table: string, rows: Array<Record<string, unknown>>, returning: readonly string[], connection: string): InsertStatement {
+  const names: string[] = [];
+  for (const row of rows) for (const [key, value] of Object.entries(row)) if (value !== undefined && !names.includes(key)) names.push(key);
+  // one row with every column checks the names and gives the statement's head
+  const head = buildInsert(table, Object.fromEntries(names.map((n) => [n, null])), returning, connection);
+  if (!names.length) {
+    throw new ConfigError([{ table: 'integracao', column: 'lote_envio', message: `connection ${connection}: a DB batch needs at least one mapped column` }]);
+  }
+  const values: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const cells = names.map((name) => {
+      if (row[name] === undefined) return 'DEFAULT';
+      values.push(toParam(row[name]));
+      return `$${values.length}`;
+    });
+    return `(${cells.join(', ')})`;
+  });
+  const [before, after] = head.text.split(/ VALUES \([^)]*\)/);
+  return { text: `${before} VALUES ${tuples.join(', ')}${after ?? ''}`, values };
+}
+
 const BARE = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 const QUOTED = /^"((?:[^"]|"")+)"$/;
 
@@ -97,8 +122,9 @@ export function createDbReceiver(name: string, conn: DbConnection, opts: { readG
   const mask = (text: string) => maskSecrets(text, secrets);
 
   return {
-    async send({ link, body, returning }): Promise<SendResult> {
-      const statement = buildInsert(link, body, returning ?? [], name);
+    async send({ link, body, batch, returning }): Promise<SendResult> {
+      const rows = batch as Array<Record<string, unknown>> | undefined;
+      const statement = rows ? buildMultiInsert(link, rows, returning ?? [], name) : buildInsert(link, body, returning ?? [], name);
       const where = `DB ${name} ${link}`;
       const sent = mask(`${statement.text}\n${JSON.stringify(statement.values)}`);
       let client: PoolClient;
@@ -111,6 +137,8 @@ export function createDbReceiver(name: string, conn: DbConnection, opts: { readG
       try {
         const result = await client.query({ text: statement.text, values: statement.values });
         if (result.rowCount === 0) throw new RecordError(`${where}: no row was inserted (a trigger of the receiver table skipped it)`);
+        // a batch answers its returned rows in order (PostgreSQL returns them in VALUES order for a plain INSERT)
+        if (rows) return { answer: result.rows, sent };
         return { answer: result.rows[0] ?? {}, sent };
       } catch (err) {
         if (err instanceof RecordError) throw err;

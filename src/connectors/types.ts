@@ -7,6 +7,11 @@ export interface SendRequest {
   operation?: string;
   /** The mapped request: WS arguments (merged over the connection's fixed args), API JSON body, DB columns. */
   body: Record<string, unknown>;
+  /**
+   * A batch whose request is an array of records (lote_envio > 1): API, the JSON body is this array
+   * (`body` is ignored); DB, one multi-row INSERT of these rows, answered by the returned rows in order.
+   */
+  batch?: unknown[];
   /** DB: the columns to return (indice_valor_retorno). */
   returning?: string[];
 }

@@ -8,7 +8,7 @@ export async function readConfigRows(pool: Pool): Promise<ConfigRows> {
     pool.query(
       `SELECT id, nome, tipo_servico, empresa_id, empresa_filial_id, link, tabela, consulta, conexao_integracao_id,
               porta_ws, indice_array_retorno, indice_valor_retorno, indice_erro_retorno, sql_update,
-              dependente, depende_de, parametros_obrigatorios
+              dependente, depende_de, parametros_obrigatorios, lote_envio, caminho_lote, chave_retorno, somente_alterados
          FROM integrador.integracao ORDER BY id`,
     ),
     pool.query('SELECT id, integracao_id, campo_integracao, campo_crm FROM integrador.campos_integracao ORDER BY id'),

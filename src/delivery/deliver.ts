@@ -3,7 +3,9 @@
 //   pendente             → send
 //   enviando (a crash)   → send again only when the connection is safeToResend, else `incerto`
 //   enviado              → write back (the answer is in the ledger), never send again
-//   gravado/erro/incerto → report as is
+//   gravado/erro/incerto/inalterado → report as is
+// A batch (lote_envio > 1, deliverBatch) takes each record through the same moves: its claim, its answer
+// (its own feedback item, batch.ts), its write-back and ledger row are its own.
 // The ledger, the receiver and the CRM lookups are ports, so the unit tests walk every move with fakes.
 // Pure: no I/O of its own.
 import { readAnswer } from '../answer';
@@ -13,11 +15,12 @@ import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../err
 import { mapRecord, type MappingDeps } from '../mapping';
 import type { SetStep } from '../plan/types';
 import { bindSql, renderUrlPath, Scope, type ScopeLayers } from '../templating';
+import { callBody, matchFeedback, planCall, splitRequest, type RecordFeedback } from './batch';
 import type { Claim, Ledger, LedgerRecord, Seen } from './ledger';
 import { ON_PICKUP, type FinalStatus } from './states';
 
 export interface DeliveryPorts {
-  ledger: Pick<Ledger, 'claim' | 'markPending' | 'markSent' | 'markFailed' | 'writeBack'>;
+  ledger: Pick<Ledger, 'claim' | 'markPending' | 'markSent' | 'markFailed' | 'writeBack' | 'markUnchanged'>;
   receiver: Pick<Receiver, 'send'>;
   /** The connection's slot (concurrency, rate, Retry-After waits): the claim and the call happen inside it. */
   limiter: Limiter;
@@ -27,12 +30,16 @@ export interface DeliveryPorts {
   lookups: MappingDeps;
   /** Masks the connection's secrets in whatever the ledger keeps. */
   mask(text: string): string;
+  /** A digest of a request's text (sha-256 in the worker): what somente_alterados compares. */
+  digest(text: string): string;
 }
 
 /** The integration a record belongs to and the run's variables (captured values, params, built-ins). */
 export interface DeliveryStep {
   step: SetStep;
   layers: ScopeLayers;
+  /** somente_alterados: the digest of each record key's last successful request (absent: send every record). */
+  previous?: ReadonlyMap<string, string>;
 }
 
 export type RecordOutcome =
@@ -74,7 +81,17 @@ export async function deliverRecord(record: LedgerRecord, step: DeliveryStep, po
 
 class ClaimLost extends Error {}
 
-async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
+/** A record mapped and ready to be claimed and sent. */
+interface Prepared {
+  record: LedgerRecord;
+  body: Record<string, unknown>;
+  link: string;
+  requisicao: string;
+  digest: string;
+}
+
+/** Maps the record; a mapping error (erro) or an unchanged request (inalterado) ends it here. */
+async function prepare(c: Context, record: LedgerRecord): Promise<Prepared | RecordOutcome> {
   const { step, ports } = c;
   const scope = new Scope({ ...c.layers, row: record.linha });
   let body: Record<string, unknown>;
@@ -88,6 +105,24 @@ async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
   }
   const link = step.connection.type === 'API' ? renderUrlPath(step.link, scope) : step.link;
   const requisicao = ports.mask(JSON.stringify(body));
+  const digest = ports.digest(requestText(link, requisicao));
+  if (record.status === 'pendente' && c.previous?.get(record.chave) === digest) {
+    if (await ports.ledger.markUnchanged(record, digest, requisicao)) return { status: 'inalterado', seq: record.seq };
+    return changedElsewhere(record);
+  }
+  return { record, body, link, requisicao, digest };
+}
+
+/** What somente_alterados compares: the rendered link and the request as mapped (secrets masked). */
+export function requestText(link: string, requisicao: string): string {
+  return `${link}\n${requisicao}`;
+}
+
+async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
+  const { step, ports } = c;
+  const prepared = await prepare(c, record);
+  if (!('body' in prepared)) return prepared;
+  const { body, link, requisicao, digest } = prepared;
   // claimed inside the connection's slot, so only records really about to be sent are `enviando` (a crash
   // leaves `incerto` only what was being sent or recorded); a Retry-After resend reuses the same claim
   let attempt = 0; // the claim's attempt number; 0 until claimed
@@ -96,7 +131,7 @@ async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
   try {
     const result = await ports.limiter.run(async () => {
       if (!attempt) {
-        const claimed = await ports.ledger.claim(record, requisicao);
+        const claimed = await ports.ledger.claim(record, requisicao, digest);
         if (claimed === null) throw new ClaimLost();
         attempt = claimed;
       }
@@ -178,4 +213,144 @@ function claimedVersion(claim: Claim): Seen {
 /** Another attempt of this chunk changed the record after it was read: leave it to that attempt, look again later. */
 function changedElsewhere(record: LedgerRecord): RecordOutcome {
   return { status: 'retry', seq: record.seq, error: `ledger record ${record.id} was changed by another attempt` };
+}
+
+/** The records of one batch call (lote_envio > 1), mapped, in query order. */
+export interface BatchCall {
+  members: Prepared[];
+}
+
+/**
+ * A chunk's records for a batch integration: records that need no call end here (reported, written back,
+ * `incerto` after a crash, a mapping error, `inalterado`, fields outside caminho_lote that differ from their
+ * batch); the others come back grouped into calls of at most lote_envio records, for deliverCall.
+ */
+export async function prepareBatch(records: LedgerRecord[], step: DeliveryStep, ports: DeliveryPorts): Promise<{ done: RecordOutcome[]; calls: BatchCall[] }> {
+  const c: Context = { ...step, ports };
+  const batch = step.step.batch!;
+  const done: RecordOutcome[] = [];
+  const ready: Prepared[] = [];
+  const taken = await Promise.all(
+    records.map(async (record): Promise<Prepared | RecordOutcome> => {
+      const pickup = ON_PICKUP[record.status];
+      if (pickup === 'send' || (pickup === 'resend-or-incerto' && ports.safeToResend)) return prepare(c, record);
+      return deliverRecord(record, step, ports); // report, write back, or incerto: no call
+    }),
+  );
+  for (const t of taken) {
+    if ('body' in t) ready.push(t);
+    else done.push(t);
+  }
+  const calls: BatchCall[] = [];
+  for (let at = 0; at < ready.length; at += batch.size) {
+    const group = ready.slice(at, at + batch.size);
+    const path = step.step.connection.type === 'DB' ? '' : batch.path;
+    const plan = planCall(
+      group.map((p) => splitRequest(p.body, path)),
+      path,
+    );
+    for (const odd of plan.odd) {
+      const { record } = group[odd.index]!;
+      if (await ports.ledger.markFailed(record, 'erro', { erro: odd.message, tipo: 'mapeamento', requisicao: group[odd.index]!.requisicao })) {
+        done.push({ status: 'erro', seq: record.seq, error: odd.message });
+      } else done.push(changedElsewhere(record));
+    }
+    calls.push({ members: plan.members.map((i) => group[i]!) });
+  }
+  return { done, calls };
+}
+
+/**
+ * One batch call: every member is claimed (together, inside the connection's slot), the call is made, and
+ * each record ends by its own feedback item. A transport failure or an unknown outcome is judged for every
+ * record as deliverRecord judges it for one.
+ */
+export async function deliverCall(call: BatchCall, step: DeliveryStep, ports: DeliveryPorts): Promise<RecordOutcome[]> {
+  const c: Context = { ...step, ports };
+  const s = step.step;
+  const batch = s.batch!;
+  const path = s.connection.type === 'DB' ? '' : batch.path;
+  const outcomes: RecordOutcome[] = [];
+  let claimed: Array<{ p: Prepared; attempt: number; element: unknown }> | undefined;
+  let answer: unknown;
+  try {
+    const result = await ports.limiter.run(async () => {
+      if (!claimed) claimed = await claimAll(c, call, outcomes);
+      if (!claimed.length) throw new ClaimLost();
+      const parts = claimed.map((m) => splitRequest(m.p.body, path));
+      claimed.forEach((m, i) => (m.element = parts[i]!.element));
+      const elements = parts.map((p) => p.element);
+      const body = callBody(parts[0]!.outside, elements, path);
+      const returning = batch.key && !s.answer.valueKeys.includes(batch.key) ? [...s.answer.valueKeys, batch.key] : s.answer.valueKeys;
+      return ports.receiver.send({
+        link: claimed[0]!.p.link,
+        operation: s.operation ?? undefined,
+        body: Array.isArray(body) ? {} : body,
+        batch: Array.isArray(body) ? body : undefined,
+        returning,
+      });
+    });
+    answer = result.answer;
+  } catch (err) {
+    if (err instanceof ClaimLost) return outcomes;
+    if (!claimed) throw err; // a claim failed (the ledger is unreachable): nothing was sent
+    let config: unknown;
+    for (const m of claimed) {
+      try {
+        outcomes.push(await sendFailed(c, m.p.record, { id: m.p.record.id, attempt: m.attempt }, err));
+      } catch (e) {
+        config = e; // a configuration error: every record marked, then the attempt fails once
+      }
+    }
+    if (config) throw config;
+    return outcomes;
+  }
+  const feedback = matchFeedback(
+    answer,
+    s.answer,
+    claimed!.map((m) => m.element),
+    batch,
+  );
+  const finished = await Promise.all(claimed!.map((m, i) => finishOne(c, m.p.record, { id: m.p.record.id, attempt: m.attempt }, feedback[i]!, answer)));
+  return [...outcomes, ...finished];
+}
+
+/** The call's claims in one go; the lost ones are left to the attempt that owns them. */
+async function claimAll(c: Context, call: BatchCall, outcomes: RecordOutcome[]): Promise<Array<{ p: Prepared; attempt: number; element: unknown }>> {
+  const settled = await Promise.allSettled(call.members.map((p) => c.ports.ledger.claim(p.record, p.requisicao, p.digest)));
+  const claimed: Array<{ p: Prepared; attempt: number; element: unknown }> = [];
+  let failure: unknown;
+  settled.forEach((r, i) => {
+    const p = call.members[i]!;
+    if (r.status === 'rejected') failure ??= r.reason;
+    else if (r.value === null) outcomes.push(changedElsewhere(p.record));
+    else claimed.push({ p, attempt: r.value, element: undefined });
+  });
+  if (failure !== undefined) {
+    // nothing is sent: the records claimed so far go back to pendente for the retried attempt
+    await Promise.allSettled(claimed.map((m) => c.ports.ledger.markPending({ id: m.p.record.id, attempt: m.attempt })));
+    throw failure;
+  }
+  return claimed;
+}
+
+/** One record of a call, by its own feedback. */
+async function finishOne(c: Context, record: LedgerRecord, claim: Claim, feedback: RecordFeedback, answer: unknown): Promise<RecordOutcome> {
+  const { ledger, mask } = c.ports;
+  const fail = async (status: 'erro' | 'incerto', erro: string, tipo: 'receptor' | 'transporte', resposta: unknown) =>
+    (await ledger.markFailed(claimedVersion(claim), status, { erro, tipo, resposta })) ? { status, seq: record.seq, error: erro } : changedElsewhere(record);
+  switch (feedback.kind) {
+    case 'call-error':
+      return fail('erro', mask(feedback.message), 'receptor', answer);
+    case 'unmatched':
+      return fail('incerto', mask(feedback.message), 'transporte', answer);
+    case 'item': {
+      if (!feedback.ok) return fail('erro', mask(feedback.message), 'receptor', feedback.item);
+      // each record keeps its own feedback item as its answer, not the whole call's
+      const resposta = feedback.item;
+      if (c.step.sqlUpdate) return writeBack(c, record, claim.attempt, feedback.values, { resposta });
+      if (!(await ledger.markSent(claim, { resposta, valores: feedback.values }))) return changedElsewhere(record);
+      return { status: 'enviado', seq: record.seq, values: feedback.values };
+    }
+  }
 }

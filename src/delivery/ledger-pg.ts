@@ -39,19 +39,22 @@ export function createPgLedgers(crm: Pick<CrmPools, 'pool'>): Ledgers {
 }
 
 export function createPgLedger(pool: Pool): Ledger {
-  const claim = groupCommit(async (claims: Array<{ seen: Seen; requisicao: string }>) =>
+  const claim = groupCommit(async (claims: Array<{ seen: Seen; requisicao: string; digest?: string }>) =>
     (await claimMany(pool, claims)).map((value) => ({ status: 'fulfilled' as const, value })),
   );
   const writeBack = groupCommit((items: WriteBack[]) => writeBackMany(pool, items));
+  const unchanged = groupCommit(async (items: Unchanged[]) => (await markUnchangedMany(pool, items)).map((value) => ({ status: 'fulfilled' as const, value })));
   return {
     insert: (run, records, empresaId) => insertRecords(pool, run, records, empresaId),
     count: (run) => countRecords(pool, run),
     chunkRecords: (run, chunk) => recordsOfChunk(pool, run, chunk),
-    claim: (seen, requisicao) => claim({ seen, requisicao }),
+    claim: (seen, requisicao, digest) => claim({ seen, requisicao, digest }),
     markPending: (c) => markPending(pool, c),
     markSent: (c, answer) => markSent(pool, c, answer),
     markFailed: (seen, status, failure) => markFailed(pool, seen, status, failure),
     writeBack,
+    lastDigests: (integracaoId, chaves) => lastDigests(pool, integracaoId, chaves),
+    markUnchanged: (seen, digest, requisicao) => unchanged({ seen, digest, requisicao }),
   };
 }
 
@@ -85,16 +88,53 @@ async function recordsOfChunk(db: Queryable, run: RunKey, chunk: number): Promis
 }
 
 /** Many claims in one statement (pendente/enviando → enviando); null where a claim was lost. */
-async function claimMany(db: Queryable, claims: Array<{ seen: Seen; requisicao: string }>): Promise<Array<number | null>> {
+async function claimMany(db: Queryable, claims: Array<{ seen: Seen; requisicao: string; digest?: string }>): Promise<Array<number | null>> {
   const res = await db.query(
-    `UPDATE integrador.envio e SET status = 'enviando', requisicao = s.requisicao, tentativas = e.tentativas + 1, atualizado_em = now()
-       FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, status text, tentativas integer, requisicao text)
+    `UPDATE integrador.envio e SET status = 'enviando', requisicao = s.requisicao, digest = s.digest, tentativas = e.tentativas + 1, atualizado_em = now()
+       FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, status text, tentativas integer, requisicao text, digest text)
       WHERE e.id = s.id AND e.status = s.status AND e.tentativas = s.tentativas AND e.status IN ('pendente', 'enviando')
       RETURNING e.id, e.tentativas`,
-    [JSON.stringify(claims.map((c) => ({ id: c.seen.id, status: c.seen.status, tentativas: c.seen.tentativas, requisicao: c.requisicao })))],
+    [
+      JSON.stringify(
+        claims.map((c) => ({ id: c.seen.id, status: c.seen.status, tentativas: c.seen.tentativas, requisicao: c.requisicao, digest: c.digest ?? null })),
+      ),
+    ],
   );
   const claimed = new Map<string, number>(res.rows.map((r) => [String(r.id), r.tentativas]));
   return claims.map((c) => claimed.get(String(c.seen.id)) ?? null);
+}
+
+/** The newest successful digest per key (index envio_ultimo_sucesso): one probe per key. */
+async function lastDigests(db: Queryable, integracaoId: number, chaves: string[]): Promise<Map<string, string>> {
+  if (!chaves.length) return new Map();
+  const res = await db.query(
+    `SELECT k.chave, u.digest FROM unnest($2::text[]) AS k(chave)
+       CROSS JOIN LATERAL (SELECT digest FROM integrador.envio e
+                            WHERE e.integracao_id = $1 AND e.chave = k.chave AND e.status IN ('gravado', 'enviado')
+                            ORDER BY e.enviado_em DESC LIMIT 1) AS u
+      WHERE u.digest IS NOT NULL`,
+    [integracaoId, chaves],
+  );
+  return new Map(res.rows.map((r) => [r.chave as string, r.digest as string]));
+}
+
+interface Unchanged {
+  seen: Seen;
+  digest: string;
+  requisicao: string;
+}
+
+/** pendente → inalterado for many records in one statement (group-committed like claims); false where lost. */
+async function markUnchangedMany(db: Queryable, items: Unchanged[]): Promise<boolean[]> {
+  const res = await db.query(
+    `UPDATE integrador.envio e SET status = 'inalterado', digest = s.digest, requisicao = s.requisicao, atualizado_em = now()
+       FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, tentativas integer, digest text, requisicao text)
+      WHERE e.id = s.id AND e.tentativas = s.tentativas AND e.status = 'pendente'
+      RETURNING e.id`,
+    [JSON.stringify(items.map((u) => ({ id: u.seen.id, tentativas: u.seen.tentativas, digest: u.digest, requisicao: u.requisicao })))],
+  );
+  const changed = new Set(res.rows.map((r) => String(r.id)));
+  return items.map((u) => u.seen.status === 'pendente' && changed.has(String(u.seen.id)));
 }
 
 async function markPending(db: Queryable, claim: Claim): Promise<boolean> {

@@ -93,7 +93,7 @@ export interface Ledger {
    * pendente (or enviando after a crash) → enviando before the call, committed before anything is sent.
    * The attempt number that owns the send, or null when another attempt moved the record on.
    */
-  claim(seen: Seen, requisicao: string): Promise<number | null>;
+  claim(seen: Seen, requisicao: string, digest?: string): Promise<number | null>;
   /** enviando → pendente: the request cannot have been processed, so it may be sent again. */
   markPending(claim: Claim): Promise<boolean>;
   /** enviando → enviado: the answer is kept, so a retried attempt writes back without resending. */
@@ -105,6 +105,13 @@ export interface Ledger {
    * answer (`enviado`) and throws; when the SQL fails for this record it marks it `erro` (gravacao).
    */
   writeBack(w: WriteBack): Promise<WriteBackResult>;
+  /**
+   * somente_alterados: the digest of the last request that ended gravado or enviado, per record key of
+   * `chaves`, in any run of this integration (keys never sent successfully are absent).
+   */
+  lastDigests(integracaoId: number, chaves: string[]): Promise<Map<string, string>>;
+  /** pendente → inalterado: the request equals the last one that succeeded; nothing is sent. */
+  markUnchanged(seen: Seen, digest: string, requisicao: string): Promise<boolean>;
 }
 
 /** The ledger of each base (each CRM database holds its own integrador.envio). */

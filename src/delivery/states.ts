@@ -2,17 +2,18 @@
 // state diagram of docs/delivery.md. deliverRecord makes only these moves (its unit tests check each one
 // against this table), and the pg ledger's compare-and-set statements are these moves. Pure.
 
-export const RECORD_STATUSES = ['pendente', 'enviando', 'enviado', 'gravado', 'erro', 'incerto'] as const;
+export const RECORD_STATUSES = ['pendente', 'enviando', 'enviado', 'gravado', 'erro', 'incerto', 'inalterado'] as const;
+// `inalterado` (somente_alterados): the request equals the last one that succeeded, so it was not sent.
 // Settlement (a person's confirmar / reenviar / descartar of an `incerto` or `erro` record) will add the
-// statuses `descartado` and `inalterado` here, its moves to TRANSITIONS with `by: 'person'`, and both to the
-// CHECK constraint of integrador.envio.status (a new migration).
+// status `descartado` here, its moves to TRANSITIONS with `by: 'person'`, and the status to the CHECK
+// constraint of integrador.envio.status (a new migration).
 export type RecordStatus = (typeof RECORD_STATUSES)[number];
 
 /** Where a record error came from: building the request, the receiver, the transport, the write-back, the configuration. */
 export type ErrorKind = 'mapeamento' | 'receptor' | 'transporte' | 'gravacao' | 'configuracao';
 
 /** The statuses a chunk's attempt reports as final; `pendente` and `enviando` are left for a retried attempt. */
-export type FinalStatus = Extract<RecordStatus, 'gravado' | 'enviado' | 'erro' | 'incerto'>;
+export type FinalStatus = Extract<RecordStatus, 'gravado' | 'enviado' | 'erro' | 'incerto' | 'inalterado'>;
 
 export interface Transition {
   from: RecordStatus;
@@ -35,6 +36,7 @@ export const TRANSITIONS = [
   { from: 'enviando', to: 'incerto', when: 'unknown outcome (timeout after sending, connection lost)', by: 'attempt' },
   { from: 'enviado', to: 'gravado', when: 'write-back by a retried attempt (never sent again)', by: 'attempt' },
   { from: 'enviado', to: 'erro', when: 'sql_update fails for this record (erro_tipo gravacao)', by: 'attempt' },
+  { from: 'pendente', to: 'inalterado', when: 'somente_alterados: same request digest as the last success (nothing sent)', by: 'attempt' },
 ] as const satisfies readonly Transition[];
 
 export function isAllowed(from: RecordStatus, to: RecordStatus): boolean {
@@ -51,6 +53,7 @@ export const ON_PICKUP: Readonly<Record<RecordStatus, Pickup>> = {
   gravado: 'report',
   erro: 'report',
   incerto: 'report',
+  inalterado: 'report',
 };
 
 /** The table as text, one move a line: what docs/delivery.md shows and a test prints. */

@@ -32,6 +32,10 @@ export interface Behaviour {
   failTimes: number;
   /** When failWith is not set: each POST fails with probability `rate`, with one of `modes` (seeded, repeatable). */
   randomFailures?: { rate: number; modes: FailureMode[]; seed?: number };
+  /** Batches: answer the feedback items in reverse order (matched only by ideExt then). */
+  reverseItems?: boolean;
+  /** Batches: leave the last feedback item out of each answer (a count mismatch), after processing it. */
+  dropLastItem?: boolean;
 }
 
 export type G5Operation = 'GravarClientes' | 'GravarContatos' | 'GravarPedidos';
@@ -112,7 +116,13 @@ export async function startG5Receiver(opts: G5ReceiverOptions = {}): Promise<G5R
   const issued = () => new Set(codesByDocument.values());
 
   const handlers: Record<G5Operation, (args: GravarArgs) => Record<string, unknown>> = {
-    GravarClientes: (args) => ({ retornosClientes: asArray(args.parameters?.dadosGeraisCliente).map((c) => saveCustomer(c, codesByDocument)) }),
+    // many customers per call, one item each with ideExt echoed (G5.md); the test knobs bend the answer
+    GravarClientes: (args) => {
+      const items = asArray(args.parameters?.dadosGeraisCliente).map((c) => saveCustomer(c, codesByDocument));
+      if (behaviour.dropLastItem) items.pop();
+      if (behaviour.reverseItems) items.reverse();
+      return { retornosClientes: items };
+    },
     GravarContatos: (args) => ({ retornosContatos: asArray(args.parameters?.contato).map((c) => saveContact(c, issued(), contacts)) }),
     GravarPedidos: (args) => ({ respostaPedido: asArray(args.parameters?.pedido).map((p) => saveOrder(p, issued(), contacts, orders)) }),
   };

@@ -1,6 +1,7 @@
 // A demo REST/JSON receiver (customers), built on node:http, for `integrador dev` and the integration tests.
 // `POST /clientes` creates a customer (CNPJ/CPF check digits validated like the G5 receiver) and answers
-// 201 `{ "id": 5001, "status": "OK" }`, or 422 `{ "status": "ERRO", "mensagem": "..." }`; `PUT /clientes/:id`
+// 201 `{ "id": 5001, "status": "OK" }`, or 422 `{ "status": "ERRO", "mensagem": "..." }`; a JSON array of
+// customers is a batch, answered 200 with one item per customer in order (`idExterno` echoed); `PUT /clientes/:id`
 // updates one. It can be told to misbehave (late, 503/429 with Retry-After, HTML 500, dropped connection,
 // non-JSON 200) so the API connector's error classification can be tested for real.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -75,6 +76,15 @@ export async function startRestReceiver(opts: RestReceiverOptions = {}): Promise
   // The business: what a request does to the customers, and the answer.
   function handle(method: string, path: string, body: unknown): { status: number; json: unknown } {
     const refuse = (status: number, mensagem: string) => ({ status, json: { status: 'ERRO', mensagem } });
+    if (method === 'POST' && path === '/clientes' && Array.isArray(body)) {
+      // a batch: one answer item per customer, in order, with idExterno echoed; refusals do not fail the others
+      const items = body.map((one) => {
+        const result = handle(method, path, one);
+        const idExterno = one && typeof one === 'object' ? (one as Record<string, unknown>).idExterno : undefined;
+        return { ...(result.json as object), idExterno };
+      });
+      return { status: 200, json: items };
+    }
     if (!body || typeof body !== 'object' || Array.isArray(body)) return refuse(400, 'corpo JSON inválido');
     const data = body as Record<string, unknown>;
     const put = /^\/clientes\/([^/]+)$/.exec(path);
@@ -150,8 +160,10 @@ export async function startRestReceiver(opts: RestReceiverOptions = {}): Promise
     countsByExternalId() {
       const counts = new Map<string, number>();
       for (const r of received) {
-        const key = String((r.body as { idExterno?: unknown } | undefined)?.idExterno);
-        counts.set(key, (counts.get(key) ?? 0) + 1);
+        for (const one of Array.isArray(r.body) ? r.body : [r.body]) {
+          const key = String((one as { idExterno?: unknown } | undefined)?.idExterno);
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
       }
       return counts;
     },

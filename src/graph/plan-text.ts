@@ -51,6 +51,12 @@ function stepSummary(row: IntegracaoRow, rows: ConfigRows): string {
   let text = parts.join(', ');
   if (captures.length) text += `; captures ${captures.join(', ')}`;
   if (row.sql_update?.trim()) text += '; writes back';
+  if ((row.lote_envio ?? 1) > 1) {
+    const path = row.caminho_lote?.trim() ? ` at ${row.caminho_lote.trim()}` : '';
+    const key = row.chave_retorno?.trim() ? `matched by ${row.chave_retorno.trim()}` : 'matched by position';
+    text += `; batches of ${row.lote_envio}${path}, ${key}`;
+  }
+  if (row.somente_alterados) text += '; only what changed (forcar=true sends all)';
   return text;
 }
 

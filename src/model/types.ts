@@ -27,6 +27,14 @@ export interface IntegracaoRow {
   dependente: number | null;
   depende_de: number | null;
   parametros_obrigatorios: string | null;
+  /** Records per receiver call (SPEC §5.6); null or 1 = one per call. Optional: rows read before the column existed. */
+  lote_envio?: number | null;
+  /** The request path of the per-record element when lote_envio > 1. */
+  caminho_lote?: string | null;
+  /** The key matching a feedback item to its record in a batch. */
+  chave_retorno?: string | null;
+  /** Send only records whose request changed since it last succeeded (SPEC §8). */
+  somente_alterados?: boolean | null;
 }
 
 export interface CampoRow {

@@ -6,9 +6,9 @@ import { ConfigError, RequestError, type ConfigIssue } from '../errors';
 import { executionOrder } from '../graph';
 import { parseConsulta, parseMapping } from '../model';
 import type { Parsed } from '../model/parsed';
-import type { AnswerRules, ConexaoRow, ConfigRows, IntegracaoRow, TipoConexao } from '../model/types';
+import type { AnswerRules, ConexaoRow, ConfigRows, FieldSpec, IntegracaoRow, TipoConexao } from '../model/types';
 import { checkSqlVariables } from '../templating';
-import type { Plan, RunRequest, SetStep } from './types';
+import type { BatchSpec, Plan, RunRequest, SetStep } from './types';
 
 export interface PlanSettings {
   chunkSize: number;
@@ -80,7 +80,7 @@ export function checkConexao(conexao: ConexaoRow, base: Pick<BaseConfig, 'connec
   return { ok: true, value: { name: conexao.nome_conexao, type: type as TipoConexao } };
 }
 
-function buildStep(row: IntegracaoRow, rows: ConfigRows, base: BaseConfig, known: Set<string>, issues: ConfigIssue[]): SetStep | undefined {
+function buildStep(row: IntegracaoRow, rows: ConfigRows, base: BaseConfig, known: Set<string>, issues: ConfigIssue[], forcar: boolean): SetStep | undefined {
   const before = issues.length;
   const at = (column: string) => ({ table: 'integracao', row: row.id, column });
   if (row.tipo_servico.trim().toUpperCase() !== 'SET') {
@@ -102,6 +102,7 @@ function buildStep(row: IntegracaoRow, rows: ConfigRows, base: BaseConfig, known
   if (connection?.type === 'DB' && !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(row.link?.trim() ?? '')) {
     issues.push({ ...at('link'), message: 'a DB integration needs the receiver table name (schema.table)' });
   }
+  const batch = batchOf(row, connection?.type, mapping.fields, issues);
   if (issues.length > before || !connection || !consulta.ok) return undefined;
   return {
     kind: 'set',
@@ -116,7 +117,78 @@ function buildStep(row: IntegracaoRow, rows: ConfigRows, base: BaseConfig, known
     components: mapping.components,
     answer: answer.rules,
     sqlUpdate: row.sql_update?.trim() || null,
+    ...(batch ? { batch } : {}),
+    ...(row.somente_alterados && !forcar ? { onlyChanged: true } : {}),
   };
+}
+
+const KEY_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * lote_envio, caminho_lote and chave_retorno (SPEC §5.6) checked against the integration's fields: a batch
+ * needs the request path of each record's element (WS, API), every field outside it must be the same for
+ * every record (constants, request parameters, not the row), and chave_retorno must be a field of the element.
+ */
+export function batchOf(row: IntegracaoRow, type: TipoConexao | undefined, fields: FieldSpec[], issues: ConfigIssue[]): BatchSpec | undefined {
+  const at = (column: string) => ({ table: 'integracao', row: row.id, column });
+  const size = row.lote_envio ?? null;
+  if (size === null) return undefined;
+  if (!Number.isInteger(size) || size < 1) {
+    issues.push({ ...at('lote_envio'), message: `must be a whole number of records per call, 1 or more (got ${size})` });
+    return undefined;
+  }
+  if (size === 1) return undefined;
+  const raw = row.caminho_lote ?? null;
+  const path = type === 'DB' ? '' : (raw ?? '').trim();
+  if (type === 'WS' && path === '') {
+    issues.push({
+      ...at('caminho_lote'),
+      message: `lote_envio ${size} needs caminho_lote, the request path of each record's element (e.g. parameters.dadosGeraisCliente)`,
+    });
+    return undefined;
+  }
+  if (type === 'API' && raw === null) {
+    issues.push({
+      ...at('caminho_lote'),
+      message: `lote_envio ${size} needs caminho_lote, the request path of each record's element ('' when the JSON body is the array)`,
+    });
+    return undefined;
+  }
+  if (path !== '' && !path.split('.').every((segment) => KEY_NAME.test(segment))) {
+    issues.push({ ...at('caminho_lote'), message: `"${path}" is not a dotted request path` });
+    return undefined;
+  }
+  const under = (f: FieldSpec) => path === '' || f.path.startsWith(`${path}.`);
+  const before = issues.length;
+  if (!fields.some(under))
+    issues.push({ ...at('caminho_lote'), message: `no campos_integracao path is under "${path}": every record would be an empty element` });
+  for (const f of fields) {
+    if (under(f)) continue;
+    if (f.path === path) {
+      issues.push({ table: 'campos_integracao', row: f.id, column: 'campo_integracao', message: `"${f.path}" is caminho_lote itself; its fields go under it` });
+    } else if (f.lookup || f.source.kind === 'campo' || f.source.kind === 'componente') {
+      issues.push({
+        table: 'campos_integracao',
+        row: f.id,
+        column: 'campo_integracao',
+        message: `"${f.path}" is outside caminho_lote "${path}" but depends on the CRM row; a batch shares every field outside caminho_lote (use a constant or a request parameter, or move it under caminho_lote)`,
+      });
+    }
+  }
+  let key: string | null = null;
+  const rawKey = row.chave_retorno?.trim() ?? '';
+  if (rawKey !== '') {
+    const relative = (f: FieldSpec) => (path === '' ? f.path : f.path.slice(path.length + 1));
+    if (!KEY_NAME.test(rawKey)) issues.push({ ...at('chave_retorno'), message: `"${rawKey}" is not one key name (e.g. ideExt)` });
+    else if (!fields.some((f) => under(f) && relative(f) === rawKey)) {
+      issues.push({
+        ...at('chave_retorno'),
+        message: `"${rawKey}" is not a field of each record's element (no campos_integracao path ${path ? `${path}.` : ''}${rawKey})`,
+      });
+    } else key = rawKey;
+  }
+  if (issues.length > before) return undefined;
+  return { size, path, key };
 }
 
 /**
@@ -141,6 +213,7 @@ export function buildSteps(
   order: readonly number[],
   base: BaseConfig,
   known: ReadonlySet<string>,
+  forcar = false,
 ): { steps: SetStep[]; issues: ConfigIssue[] } {
   const byId = new Map(rows.integracoes.map((r) => [r.id, r]));
   const issues: ConfigIssue[] = [];
@@ -148,7 +221,7 @@ export function buildSteps(
   const names = new Set(known);
   for (const id of order) {
     const row = byId.get(id)!;
-    const step = buildStep(row, rows, base, new Set(names), issues);
+    const step = buildStep(row, rows, base, new Set(names), issues, forcar);
     if (step) steps.push(step);
     for (const key of capturedBy(row)) names.add(key);
   }
@@ -181,7 +254,7 @@ export function buildPlan(rows: ConfigRows, request: RunRequest, base: BaseConfi
       }
     }
   }
-  const { steps, issues } = buildSteps(rows, order, base, new Set([...Object.keys(request.params), ...Object.keys(builtins)]));
+  const { steps, issues } = buildSteps(rows, order, base, new Set([...Object.keys(request.params), ...Object.keys(builtins)]), request.forcar === true);
   if (issues.length) throw new ConfigError(issues);
   return { request, builtins, steps, settings };
 }

@@ -26,6 +26,20 @@ export interface SetStep {
    */
   answer: ParsedAnswerRules;
   sqlUpdate: string | null;
+  /** lote_envio > 1 (SPEC §5.6); absent = one record per call. */
+  batch?: BatchSpec;
+  /** somente_alterados, unless the run was asked with forcar=true. */
+  onlyChanged?: boolean;
+}
+
+/** Many records per receiver call. */
+export interface BatchSpec {
+  /** Records per call (lote_envio). */
+  size: number;
+  /** caminho_lote: the dotted request path of the array of elements; '' = the body is the array (API). DB: unused. */
+  path: string;
+  /** chave_retorno: the key that matches a feedback item to its record's element; null = by position. */
+  key: string | null;
 }
 
 export type Step = SetStep;
@@ -45,7 +59,7 @@ export interface IntegrationResult {
   name: string;
   status: IntegrationStatus;
   total: number;
-  counts: Partial<Record<'gravado' | 'enviado' | 'erro' | 'incerto', number>>;
+  counts: Partial<Record<'gravado' | 'enviado' | 'erro' | 'incerto' | 'inalterado', number>>;
   message: string;
   errorCode?: string;
   /** Where a configuration error found during the run is (table, id, column). */

@@ -9,9 +9,11 @@ export interface RunRequest {
   empresaFilialId: number | null;
   integracaoId: number;
   params: Record<string, string>;
+  /** `forcar=true`: send every record, even those somente_alterados would skip. Absent = false. */
+  forcar?: boolean;
 }
 
-const RESERVED = new Set(['base_crm', 'integracao_servico_id', 'empresa_id', 'empresa_filial_id', 'aguardar']);
+const RESERVED = new Set(['base_crm', 'integracao_servico_id', 'empresa_id', 'empresa_filial_id', 'aguardar', 'forcar']);
 const MAX_VALUE_LENGTH = 4096;
 const MAX_NAME_LENGTH = 128;
 const MAX_PARAMS = 100;
@@ -91,5 +93,7 @@ export function toRunRequest(input: Record<string, unknown>): { request: RunRequ
     params[name] = text(value, name);
   }
   const wait = !['false', '0', 'nao', 'não'].includes(String(single(input.aguardar, 'aguardar') ?? 'true').toLowerCase());
-  return { request: { base, empresaId, empresaFilialId, integracaoId, params }, wait };
+  // forcar=true: somente_alterados sends every record anyway; an engine switch, never an integration parameter
+  const forcar = ['true', '1', 'sim'].includes(String(single(input.forcar, 'forcar') ?? 'false').toLowerCase());
+  return { request: { base, empresaId, empresaFilialId, integracaoId, params, ...(forcar ? { forcar } : {}) }, wait };
 }

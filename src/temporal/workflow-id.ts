@@ -9,7 +9,11 @@ export function setRunWorkflowId(request: RunRequest): string {
   const params = Object.keys(request.params)
     .sort()
     .map((k) => [k, request.params[k]]);
-  const digest = createHash('sha256').update(JSON.stringify(params)).digest('hex').slice(0, 16);
+  // a forced run (forcar=true) does not join an unforced one in flight, nor the reverse
+  const digest = createHash('sha256')
+    .update(JSON.stringify(request.forcar ? [...params, ['forcar', true]] : params))
+    .digest('hex')
+    .slice(0, 16);
   const empresa = request.empresaFilialId !== null ? `${request.empresaId ?? ''}.${request.empresaFilialId}` : String(request.empresaId ?? '');
   return `set-${request.base}-${empresa}-${request.integracaoId}-${digest}`;
 }

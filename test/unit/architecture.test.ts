@@ -21,6 +21,7 @@ const PURE = [
   'src/delivery/states.ts',
   'src/delivery/ledger.ts',
   'src/delivery/deliver.ts',
+  'src/delivery/batch.ts',
   'src/delivery/group-commit.ts',
 ];
 const FORBIDDEN = new Set([

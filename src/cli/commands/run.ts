@@ -13,6 +13,7 @@ interface RunOptions {
   param: Record<string, string>;
   json?: boolean;
   interval: number;
+  forcar?: boolean;
 }
 
 export const integer = (name: string) => (value: string) => {
@@ -36,6 +37,7 @@ export function registerRun(program: Command): void {
     .option('--filial <id>', 'the company branch (empresa_filial_id)', integer('--filial'))
     .requiredOption('-i, --integracao <id>', 'the integration (integracao_servico_id)', integer('--integracao'))
     .option('-p, --param <name=value>', 'a parameter of the integration, e.g. contaId=42 (repeatable)', param, {})
+    .option('--forcar', 'send every record, even those somente_alterados would skip (forcar=true)')
     .option('--json', 'print the result as JSON (the /integrar answer)')
     .option('--interval <ms>', 'how often to read the ledger', integer('--interval'), 500)
     .action(async (opts: RunOptions) => {
@@ -49,6 +51,7 @@ export function registerRun(program: Command): void {
         empresaFilialId: opts.filial ?? null,
         integracaoId: opts.integracao,
         params: opts.param,
+        ...(opts.forcar ? { forcar: true } : {}),
       };
 
       const [

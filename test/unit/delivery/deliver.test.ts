@@ -333,6 +333,30 @@ describe('deliverRecord: another attempt changed the record (claim lost, changed
   });
 });
 
+describe('deliverRecord: somente_alterados', () => {
+  test('pendente → inalterado: the request digest equals the last success; nothing sent', async () => {
+    const ledger = new FakeLedger();
+    const receiver = new FakeReceiver(async () => accepted(7001));
+    const step = g5Step();
+    const p = ports(ledger, receiver);
+    const record = ledger.add();
+    const digest = 'digest:/g5?wsdl\n{"parameters":{"nomCli":"Cliente 1"}}';
+    const outcome = await deliverRecord(record, { step, layers, previous: new Map([[record.chave, digest]]) }, p);
+    assert.deepEqual(outcome, { status: 'inalterado', seq: record.seq });
+    assert.deepEqual(ledger.moves, ['pendente→inalterado']);
+    assert.equal(receiver.calls.length, 0);
+  });
+
+  test('a different digest (the record changed) is sent as usual', async () => {
+    const ledger = new FakeLedger();
+    const receiver = new FakeReceiver(async () => accepted(7001));
+    const record = ledger.add();
+    const outcome = await deliverRecord(record, { step: g5Step(), layers, previous: new Map([[record.chave, 'other']]) }, ports(ledger, receiver));
+    assert.equal(outcome.status, 'gravado');
+    assert.equal(receiver.calls.length, 1);
+  });
+});
+
 test('every move of the TRANSITIONS table is made by some test above', () => {
   const table = TRANSITIONS.map((t) => `${t.from}→${t.to}`);
   assert.deepEqual(

@@ -75,6 +75,21 @@ export class FakeLedger implements Omit<Ledger, 'insert' | 'count' | 'chunkRecor
     return r.tentativas;
   }
 
+  /** somente_alterados: the last successful digest per key, as a test sets it. */
+  readonly digests = new Map<string, string>();
+
+  async lastDigests(_integracaoId: number, chaves: string[]): Promise<Map<string, string>> {
+    return new Map(chaves.filter((k) => this.digests.has(k)).map((k) => [k, this.digests.get(k)!]));
+  }
+
+  async markUnchanged(seen: Seen, _digest: string, requisicao: string): Promise<boolean> {
+    const r = this.at(seen);
+    if (!r || r.status !== 'pendente') return false;
+    this.move(r, 'inalterado');
+    r.requisicao = requisicao;
+    return true;
+  }
+
   async markPending(claim: Claim): Promise<boolean> {
     const r = this.at({ id: claim.id, status: 'enviando', tentativas: claim.attempt });
     if (!r) return false;
@@ -164,6 +179,7 @@ export function ports(ledger: FakeLedger, receiver: FakeReceiver, overrides: Par
     safeToResend: false,
     lookups: { query: async () => [] },
     mask: (text) => text.split('s3cret').join('***'),
+    digest: (text) => `digest:${text}`,
     ...overrides,
   };
 }

@@ -25,12 +25,13 @@ test('the transitions table, printed', () => {
       'enviando → incerto  unknown outcome (timeout after sending, connection lost)',
       'enviado  → gravado  write-back by a retried attempt (never sent again)',
       'enviado  → erro     sql_update fails for this record (erro_tipo gravacao)',
+      'pendente → inalterado somente_alterados: same request digest as the last success (nothing sent)',
     ].join('\n'),
   );
 });
 
 test('gravado, erro and incerto are final: no attempt moves a record out of them (settlement will, by a person)', () => {
-  for (const status of ['gravado', 'erro', 'incerto'] as const) {
+  for (const status of ['gravado', 'erro', 'incerto', 'inalterado'] as const) {
     assert.deepEqual(
       TRANSITIONS.filter((t) => t.from === status),
       [],
@@ -63,9 +64,11 @@ test('the table matches the CHECK constraint of integrador.envio.status', () => 
   const dir = join(__dirname, '..', '..', '..', 'src', 'crm', 'migrations');
   const sql = readdirSync(dir)
     .sort()
-    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .map((f) => readFileSync(join(dir, f), 'utf8').split('-- Down Migration')[0]!)
     .join('\n');
-  const check = /status IN \(([^)]*)\)\)/.exec(sql.slice(sql.indexOf('CREATE TABLE integrador.envio')))![1]!;
+  // the newest migration that sets the constraint decides
+  const checks = [...sql.slice(sql.indexOf('CREATE TABLE integrador.envio')).matchAll(/status IN \(([^)]*)\)\)/g)];
+  const check = checks[checks.length - 1]![1]!;
   assert.deepEqual(
     check.split(',').map((s) => s.trim().replace(/'/g, '')),
     [...RECORD_STATUSES],
