@@ -11,6 +11,7 @@ import type { IntegradorClient } from '../temporal/client';
 import { execucoesRoutes } from './routes/execucoes';
 import { integrarRoutes } from './routes/integrar';
 import { metricsRoutes } from './routes/metrics';
+import { registrosRoutes } from './routes/registros';
 import { saudeRoutes } from './routes/saude';
 import { factsOf, requestFacts } from './routes/shared';
 
@@ -66,6 +67,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   metricsRoutes(app, metrics);
   integrarRoutes(app, { config, client: deps.client, crm: deps.crm, logs });
   execucoesRoutes(app, deps);
+  registrosRoutes(app, deps);
   saudeRoutes(app, deps);
   return app;
 }

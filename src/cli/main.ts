@@ -9,6 +9,7 @@ import { registerPlan } from './commands/plan';
 import { registerRun } from './commands/run';
 import { registerSchedules } from './commands/schedules';
 import { registerServe } from './commands/serve';
+import { registerSettle } from './commands/settle';
 import { registerStatus } from './commands/status';
 import { registerValidate } from './commands/validate';
 
@@ -16,6 +17,7 @@ const program = new Command('integrador').description('Sends CRM records to ERPs
 for (const register of [registerDev, registerServe, registerMigrate, registerRun, registerStatus, registerHistory, registerValidate, registerPlan])
   register(program);
 registerSchedules(program);
+registerSettle(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {

@@ -59,6 +59,7 @@ const token = z
       .optional(),
     env: z.string().optional(),
     empresas: z.array(z.number().int()).optional(),
+    nome: z.string().min(1).max(100).optional(),
   })
   .strict()
   .refine((t) => Boolean(t.sha256) !== Boolean(t.env), 'a token has exactly one of sha256 or env');

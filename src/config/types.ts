@@ -15,6 +15,8 @@ export interface TokenRule {
   env?: string;
   /** Companies this token may run; absent = all. */
   empresas?: number[];
+  /** Who this token is, in audit records (settlements); default `token N`. */
+  nome?: string;
 }
 
 export interface HttpSecurity {

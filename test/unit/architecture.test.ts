@@ -21,6 +21,8 @@ const PURE = [
   'src/delivery/ledger.ts',
   'src/delivery/deliver.ts',
   'src/delivery/group-commit.ts',
+  // what a settlement workflow is given and answers
+  'src/settlement/types.ts',
 ];
 const FORBIDDEN = new Set([
   ...builtinModules,

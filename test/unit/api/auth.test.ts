@@ -73,3 +73,12 @@ describe('TOKEN_CRM', () => {
     );
   });
 });
+
+describe("the token's nome (who it is, in settlement audits)", () => {
+  test('is its nome when the file gives one, else `token N` with N its 1-based position', () => {
+    const named: BaseConfig = { ...base, tokens: [{ sha256: sha('first') }, { sha256: sha('second'), nome: 'suporte-erp' }, { env: 'CRM_TOKEN' }] };
+    assert.deepEqual(checkToken(named, 'first', 1, env), { nome: 'token 1' });
+    assert.deepEqual(checkToken(named, 'second', 1, env), { nome: 'suporte-erp' });
+    assert.deepEqual(checkToken(named, 'env-token', 1, env), { nome: 'token 3' });
+  });
+});
