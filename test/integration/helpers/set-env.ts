@@ -41,6 +41,8 @@ export interface SetEnvOptions {
   env?: Record<string, string>;
   /** Runs after the demo seed, on the CRM database (e.g. more integrations). */
   seed?: (crm: Pool) => Promise<void>;
+  /** More TOKEN_CRM rules for bases.demo, after the default one (TOKEN, `token 1`). */
+  tokens?: Array<Record<string, unknown>>;
   /** Builds the worker's receiver registry from the parsed config (e.g. with onSend or Retry-After bounds). */
   receivers?: (config: AppConfig) => ReceiverRegistry;
 }
@@ -58,7 +60,7 @@ export async function startSetEnv(opts: SetEnvOptions = {}): Promise<SetEnv> {
       bases: {
         demo: {
           database: crmUrl,
-          tokens: [{ sha256: createHash('sha256').update(TOKEN).digest('hex') }],
+          tokens: [{ sha256: createHash('sha256').update(TOKEN).digest('hex') }, ...(opts.tokens ?? [])],
           connections: {
             g5: {
               type: 'WS',
