@@ -7,6 +7,7 @@ import { answerCases } from './cases/answers';
 import { configurationCases } from './cases/configuration';
 import { requestCases } from './cases/requests';
 import { secretCases } from './cases/secrets';
+import { settlementCases } from './cases/settlement';
 import { startAttackEnv, type AttackEnv } from './helpers/attack-env';
 import { Tally } from './helpers/probe';
 
@@ -31,5 +32,6 @@ describe('attack suite', { timeout: 30 * 60_000 }, () => {
   describe('configuration', () => configurationCases(ctx));
   describe('requests', () => requestCases(ctx));
   describe('answers', () => answerCases(ctx));
+  describe('settlement', () => settlementCases(ctx));
   describe('secrets', () => secretCases(ctx));
 });

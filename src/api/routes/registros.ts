@@ -13,6 +13,7 @@ import { baseOf, requireToken } from './shared';
 
 /** A settlement body is small: an action, a few values, a reason. */
 const BODY_LIMIT = 16 * 1024;
+/** fastify's router already refuses path parameters over 100 characters (414); this holds if that changes. */
 const MAX_KEY_CHARS = 200;
 
 type Params = { workflowId: string; integracaoId: string; key: string };
