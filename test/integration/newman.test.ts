@@ -43,8 +43,8 @@ describe('Postman collection', () => {
     const summary = await runCollection(baseUrl);
     const failures = summary.run.failures.map((f) => `${f.source?.name ?? '?'}: ${f.error.message}`);
     assert.deepEqual(failures, []);
-    assert.equal(summary.run.stats.requests.total, 6);
-    assert.equal(summary.run.stats.assertions.total, 6);
+    assert.equal(summary.run.stats.requests.total, 9);
+    assert.equal(summary.run.stats.assertions.total, 9);
     assert.equal(summary.run.stats.assertions.failed, 0);
     // the form POST did not wait for its run: give it time to send
     const deadline = Date.now() + 15_000;
