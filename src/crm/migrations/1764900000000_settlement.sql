@@ -1,7 +1,7 @@
 -- Up Migration
 -- Settlement (SPEC §8): a person confirms, resends or discards a record the engine could not decide.
 -- 1. envio.status may be `descartado`. The CHECK is widened by adding to whatever it lists now (not by
---    restating the list), so this migration and another one that adds a status compose in either order.
+--    restating the list), so a status another migration added before this one is kept.
 DO $$
 DECLARE
   added text[] := ARRAY['descartado'];
