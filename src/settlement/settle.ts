@@ -206,9 +206,11 @@ export async function settleRecord(
       args: [input],
       taskQueue: deps.config.temporal.taskQueue ?? DEFAULT_TASK_QUEUE,
       workflowId: settlementWorkflowId,
-      // the n-th settlement of a record exists once: a second one racing it is refused here
+      // a second start of the n-th settlement while it runs is refused here; once it has ended the id may be
+      // used again (a refused settlement leaves the counter as it was), and the activity's compare-and-set
+      // refuses whatever started from a version that is gone
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       typedSearchAttributes: [
         { key: BASE_KEY, value: base },
         ...(empresa !== undefined ? [{ key: EMPRESA_KEY, value: empresa }] : []),

@@ -200,6 +200,16 @@ describe('settling records: confirmar, reenviar, descartar', () => {
     assert.equal(ledger.liquidacoes, 0);
     assert.deepEqual(await audit(9), []);
     assert.equal(received(9), 1);
+    // a refused settlement leaves nothing in the way: once the row is back (fixed), the resend goes through
+    await env.crm.query(
+      `INSERT INTO contas (id, nome, fantasia, tipo_pessoa, cnpj, cidade, uf) VALUES (9, 'Conta Voltou Ltda', 'Voltou', 'J', $1, 'Recife', 'PE')`,
+      [cnpjWithCheckDigits('554433220001')],
+    );
+    const again = await settle(workflowId, '9', { acao: 'reenviar' });
+    assert.equal(again.statusCode, 200, again.body);
+    assert.equal(again.json().record.status, 'gravado');
+    assert.equal(again.json().record.settlements.length, 1);
+    assert.equal(received(9), 2);
   });
 
   test('two settlements of one record at once: exactly one wins (200), the other gets 409', async () => {
