@@ -5,7 +5,7 @@ import { WorkflowNotFoundError, type WorkflowExecutionDescription, type Workflow
 import type { BaseConfig } from '../../config/types';
 import { RequestError } from '../../errors';
 import { BASE_KEY, EMPRESA_KEY, type IntegradorClient } from '../../temporal/client';
-import { checkToken, type TokenIdentity } from '../auth';
+import { checkToken, tokenName } from '../auth';
 
 /** 401 unless the token is one of the base's; a token limited to some companies passes here. */
 export function tokenFitsBase(base: BaseConfig, token: string): void {
@@ -21,8 +21,8 @@ export interface FoundRun {
   handle: WorkflowHandle;
   description: WorkflowExecutionDescription;
   empresa: number | null;
-  /** Who the token is (its nome), for audit records. */
-  caller: TokenIdentity;
+  /** Who the token is (its nome, else `token N`), for audit records. */
+  caller: { nome: string };
 }
 
 export async function findRun(client: IntegradorClient, base: BaseConfig, baseName: string, token: string, workflowId: string): Promise<FoundRun> {
@@ -41,6 +41,6 @@ export async function findRun(client: IntegradorClient, base: BaseConfig, baseNa
   // the id prefix alone would let base `demo` read runs of base `demo-x`
   if (description.typedSearchAttributes.get(BASE_KEY) !== baseName) throw notFound();
   const empresa = description.typedSearchAttributes.get(EMPRESA_KEY) ?? null;
-  const caller = checkToken(base, token, empresa);
-  return { handle, description, empresa, caller };
+  const rule = checkToken(base, token, empresa);
+  return { handle, description, empresa, caller: { nome: tokenName(base, rule) } };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { checkToken } from '../../../src/api/auth';
+import { checkToken, tokenName } from '../../../src/api/auth';
 import type { BaseConfig } from '../../../src/config/types';
 import { RequestError } from '../../../src/errors';
 
@@ -77,8 +77,9 @@ describe('TOKEN_CRM', () => {
 describe("the token's nome (who it is, in settlement audits)", () => {
   test('is its nome when the file gives one, else `token N` with N its 1-based position', () => {
     const named: BaseConfig = { ...base, tokens: [{ sha256: sha('first') }, { sha256: sha('second'), nome: 'suporte-erp' }, { env: 'CRM_TOKEN' }] };
-    assert.deepEqual(checkToken(named, 'first', 1, env), { nome: 'token 1' });
-    assert.deepEqual(checkToken(named, 'second', 1, env), { nome: 'suporte-erp' });
-    assert.deepEqual(checkToken(named, 'env-token', 1, env), { nome: 'token 3' });
+    const who = (token: string) => tokenName(named, checkToken(named, token, 1, env));
+    assert.equal(who('first'), 'token 1');
+    assert.equal(who('second'), 'suporte-erp');
+    assert.equal(who('env-token'), 'token 3');
   });
 });
