@@ -56,6 +56,12 @@ export function createSettleActivities(deps: Pick<ActivityDeps, 'crm' | 'receive
         return { ok: false, code: 422, status: input.seen.status, message: `${done.error}; nothing was changed` };
       }
       case 'reenviar': {
+        // the connection must exist before the record is reopened: a record left pendente would have no run
+        try {
+          deps.receivers.get(input.base, currentStep(input.step).connection.name);
+        } catch (err) {
+          return { ok: false, code: 422, status: input.seen.status, message: `${err instanceof Error ? err.message : String(err)}; nothing was changed` };
+        }
         let linha: Record<string, unknown> | null = null;
         if (input.seen.status === 'erro') {
           linha = await freshRow(deps, input);

@@ -235,8 +235,20 @@ export async function settleRecord(
     }
     throw err;
   }
+  const failed = (err: unknown): never => {
+    // WorkflowFailedError → ActivityFailure → the activity's own error: the innermost message says why
+    let cause = err as { message?: string; cause?: unknown };
+    while (cause.cause && typeof cause.cause === 'object') cause = cause.cause as typeof cause;
+    throw new SettlementRefused(
+      502,
+      `settlement ${settlementWorkflowId} failed: ${cause.message ?? String(err)}; look at the record (a resend may have left it pendente)`,
+      undefined,
+      undefined,
+      settlementWorkflowId,
+    );
+  };
   const outcome = await Promise.race([
-    handle.result() as Promise<SettleOutcome>,
+    (handle.result() as Promise<SettleOutcome>).catch(failed),
     new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), waitMs).unref()),
   ]);
   if (!outcome) {

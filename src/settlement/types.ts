@@ -45,7 +45,7 @@ export type SettleOutcome = { ok: true; status: RecordStatus; message?: string }
 /** A settlement the API or the CLI refuses before (or instead of) changing anything: an HTTP status and a message. */
 export class SettlementRefused extends Error {
   constructor(
-    readonly httpStatus: 400 | 404 | 409 | 422 | 504,
+    readonly httpStatus: 400 | 404 | 409 | 422 | 502 | 504,
     message: string,
     readonly parameter?: string,
     readonly recordStatus?: RecordStatus,
