@@ -17,7 +17,7 @@ import type { AppConfig } from '../config/types';
 import { SETTLEABLE } from '../delivery/states';
 import { currentStep } from '../plan/build-plan';
 import type { SetStep } from '../plan/types';
-import { BASE_KEY, EMPRESA_KEY, INTEGRACAO_KEY, type IntegradorClient } from '../temporal/client';
+import type { IntegradorClient } from '../temporal/client';
 import { DEFAULT_TASK_QUEUE } from '../temporal/constants';
 import type { ScopeLayers } from '../templating';
 import { hasIntegration, recordByKey } from './settle-pg';
@@ -198,8 +198,6 @@ export async function settleRecord(
     layers: found.layers,
   };
   const settlementWorkflowId = settleWorkflowId(workflowId, integracaoId, chave, numero);
-  const attributes = target.description.typedSearchAttributes;
-  const empresa = attributes.get(EMPRESA_KEY);
   let handle: WorkflowHandle;
   try {
     handle = await deps.client.temporal.workflow.start(SETTLE_WORKFLOW, {
@@ -211,11 +209,8 @@ export async function settleRecord(
       // refuses whatever started from a version that is gone
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      typedSearchAttributes: [
-        { key: BASE_KEY, value: base },
-        ...(empresa !== undefined ? [{ key: EMPRESA_KEY, value: empresa }] : []),
-        { key: INTEGRACAO_KEY, value: integracaoId },
-      ],
+      // no Integrador* search attributes: lists of runs filter on them and would show settlements as runs;
+      // `WorkflowId STARTS_WITH "settle-<run id>"` finds a run's settlements, the memo names the run
       memo: {
         resumo: `settle ${request.acao} run=${workflowId} integracao=${integracaoId} key=${chave} by=${por}`,
         execucao: workflowId,
