@@ -167,7 +167,7 @@ export async function settleRecord(
   if (request.acao === 'confirmar') {
     const keys = step.answer.valueKeys;
     const given = request.valores ?? {};
-    const missing = keys.find((k) => !(k in given));
+    const missing = keys.find((k) => !Object.hasOwn(given, k));
     if (missing)
       throw new SettlementRefused(
         400,
@@ -230,22 +230,23 @@ export async function settleRecord(
     }
     throw err;
   }
-  const failed = (err: unknown): never => {
+  // a failure after the wait ended must not become an unhandled rejection: it is caught into a value
+  const outcome = await Promise.race([
+    (handle.result() as Promise<SettleOutcome>).catch((err: unknown) => ({ failed: err })),
+    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), waitMs).unref()),
+  ]);
+  if (outcome && 'failed' in outcome) {
     // WorkflowFailedError → ActivityFailure → the activity's own error: the innermost message says why
-    let cause = err as { message?: string; cause?: unknown };
+    let cause = outcome.failed as { message?: string; cause?: unknown };
     while (cause.cause && typeof cause.cause === 'object') cause = cause.cause as typeof cause;
     throw new SettlementRefused(
       502,
-      `settlement ${settlementWorkflowId} failed: ${cause.message ?? String(err)}; look at the record (a resend may have left it pendente)`,
+      `settlement ${settlementWorkflowId} failed: ${cause.message ?? String(outcome.failed)}; look at the record (a resend may have left it pendente)`,
       undefined,
       undefined,
       settlementWorkflowId,
     );
-  };
-  const outcome = await Promise.race([
-    (handle.result() as Promise<SettleOutcome>).catch(failed),
-    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), waitMs).unref()),
-  ]);
+  }
   if (!outcome) {
     throw new SettlementRefused(
       504,
