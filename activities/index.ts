@@ -4,9 +4,13 @@ import { withFailures } from './failures';
 import { createLoadPlan } from './load-plan';
 import { createQueryRecords } from './query-records';
 import { createSendRecords } from './send-records';
+import { createSettleActivities } from './settle';
 
 export function createActivities(deps: ActivityDeps) {
+  const settle = createSettleActivities(deps);
   return {
+    beginSettlement: withFailures(settle.beginSettlement),
+    resendSettled: withFailures(settle.resendSettled),
     loadPlan: withFailures(createLoadPlan(deps)),
     queryRecords: withFailures(createQueryRecords(deps)),
     sendRecords: withFailures(createSendRecords(deps)),

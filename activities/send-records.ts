@@ -2,17 +2,16 @@
 // ledger and each record goes through deliverRecord (src/delivery/deliver.ts), which owns every decision
 // about it; this activity only runs them within the connection's limits, heartbeats and sums up. With
 // lote_envio > 1 the chunk's records go out in calls of up to lote_envio records (prepareBatch, deliverCall).
-import { createHash } from 'node:crypto';
 import { CancelledFailure, Context } from '@temporalio/activity';
-import { maskSecrets } from '../src/connectors/mask';
 import { TransportError } from '../src/errors';
-import { deliverCall, deliverRecord, prepareBatch, type DeliveryPorts, type DeliveryStep, type RecordOutcome } from '../src/delivery/deliver';
+import { deliverCall, deliverRecord, prepareBatch, type DeliveryStep, type RecordOutcome } from '../src/delivery/deliver';
 import type { RunKey } from '../src/delivery/ledger';
 import type { FinalStatus } from '../src/delivery/states';
 import { currentStep } from '../src/plan/build-plan';
 import type { SetStep } from '../src/plan/types';
 import type { ScopeLayers } from '../src/templating';
 import type { ActivityDeps } from './deps';
+import { deliveryPorts } from './delivery-ports';
 import { runAll } from './run-all';
 
 export interface SendRecordsInput {
@@ -41,17 +40,7 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
     const chunk = input.chunk ?? input.lote!;
     const step = currentStep(input.step);
     const ledger = deps.ledgers.get(input.base);
-    const target = deps.receivers.get(input.base, step.connection.name);
-    const crm = deps.crm.pool(input.base);
-    const ports: DeliveryPorts = {
-      ledger,
-      receiver: target.receiver,
-      limiter: target.limiter,
-      safeToResend: target.config.safeToResend,
-      lookups: { query: async (sql) => (await crm.query({ text: sql.text, values: sql.values })).rows },
-      mask: (text) => maskSecrets(text, deps.config.secrets),
-      digest: (text) => createHash('sha256').update(text).digest('hex'),
-    };
+    const { ports, target } = deliveryPorts(deps, input.base, step.connection.name);
 
     const ctx = Context.current();
     const records = await ledger.chunkRecords(input.run, chunk);

@@ -13,6 +13,7 @@ import { integrarRoutes } from './routes/integrar';
 import { metricsRoutes } from './routes/metrics';
 import { pendenciasRoutes } from './routes/pendencias';
 import { previaRoutes } from './routes/previa';
+import { registrosRoutes } from './routes/registros';
 import { saudeRoutes } from './routes/saude';
 import { factsOf, requestFacts } from './routes/shared';
 
@@ -57,6 +58,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   metricsRoutes(app, metrics);
   integrarRoutes(app, { config, client: deps.client, crm: deps.crm, logs });
   execucoesRoutes(app, deps);
+  registrosRoutes(app, deps);
   saudeRoutes(app, deps);
   [pendenciasRoutes, previaRoutes].forEach((routes) => routes(app, { ...deps, logs }));
   app.register(consolePlugin, { prefix: '/console', config, client: deps.client, crm: deps.crm });

@@ -1,2 +1,2 @@
 // The token check lives in src/auth (the console uses it too, and must not import the API).
-export { checkCompany, checkToken, tokenRuleOf } from '../auth/check-token';
+export { checkCompany, checkToken, tokenName, tokenRuleOf } from '../auth/check-token';

@@ -38,3 +38,8 @@ export function checkToken(base: BaseConfig, token: string | undefined, empresaI
   checkCompany(rule, empresaId);
   return rule;
 }
+
+/** Who a token is, in audit records: its `nome`, else `token N` (N its 1-based position in the base's list). */
+export function tokenName(base: BaseConfig, rule: TokenRule): string {
+  return rule.nome ?? `token ${base.tokens.indexOf(rule) + 1}`;
+}

@@ -11,6 +11,7 @@ import { registerPreview } from './commands/preview';
 import { registerRun } from './commands/run';
 import { registerSchedules } from './commands/schedules';
 import { registerServe } from './commands/serve';
+import { registerSettle } from './commands/settle';
 import { registerStatus } from './commands/status';
 import { registerValidate } from './commands/validate';
 
@@ -19,6 +20,7 @@ for (const register of [registerDev, registerServe, registerMigrate, registerRun
   register(program);
 registerSchedules(program);
 for (const register of [registerPreview, registerPending]) register(program);
+registerSettle(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {

@@ -186,37 +186,42 @@ async function markWrittenBack(tx: PoolClient, records: WriteBack[]): Promise<Se
     fresh: Boolean(r.answer),
     resposta: r.answer ? (r.answer.resposta ?? null) : null,
     valores: r.answer?.valores ?? null,
+    from_status: r.from ?? null,
   }));
   const res = await tx.query(
     `UPDATE integrador.envio e SET status = 'gravado',
             resposta = CASE WHEN s.fresh THEN s.resposta ELSE e.resposta END,
             valores = CASE WHEN s.fresh THEN s.valores ELSE e.valores END,
             erro = NULL, erro_tipo = NULL, enviado_em = COALESCE(e.enviado_em, now()), atualizado_em = now()
-       FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, tentativas integer, fresh boolean, resposta jsonb, valores jsonb)
-      WHERE e.id = s.id AND e.tentativas = s.tentativas AND e.status = CASE WHEN s.fresh THEN 'enviando' ELSE 'enviado' END
+       FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, tentativas integer, fresh boolean, resposta jsonb, valores jsonb, from_status text)
+      WHERE e.id = s.id AND e.tentativas = s.tentativas AND e.status = COALESCE(s.from_status, CASE WHEN s.fresh THEN 'enviando' ELSE 'enviado' END)
       RETURNING e.id`,
     [JSON.stringify(rows)],
   );
   return new Set(res.rows.map((r) => String(r.id)));
 }
 
+/** More work inside a write-back transaction, run when the record was marked (a settlement's audit row). */
+export type AlsoInTransaction = (tx: PoolClient) => Promise<void>;
+
 /** The marks and the sql_updates of `items` in one transaction; the ids that were not already written back. */
-function writeBackTogether(pool: Pool, items: WriteBack[]): Promise<Set<string>> {
+function writeBackTogether(pool: Pool, items: WriteBack[], also?: AlsoInTransaction): Promise<Set<string>> {
   return withTransaction(
     pool,
     async (tx) => {
       const changed = await markWrittenBack(tx, items);
       for (const w of items) if (changed.has(String(w.recordId))) await tx.query({ text: w.sql.text, values: w.sql.values });
+      if (also && changed.size) await also(tx);
       return changed;
     },
     { keepsConnection: isConfigSqlError },
   );
 }
 
-async function writeBackOne(pool: Pool, w: WriteBack): Promise<WriteBackResult> {
+async function writeBackOne(pool: Pool, w: WriteBack, also?: AlsoInTransaction): Promise<WriteBackResult> {
   const claim = { id: w.recordId, attempt: w.attempt };
   try {
-    const changed = await writeBackTogether(pool, [w]);
+    const changed = await writeBackTogether(pool, [w], also);
     return { ok: true, already: !changed.has(String(w.recordId)) };
   } catch (err) {
     // keep the answer: a passing failure (connection, serialization) is written back by the retried attempt
@@ -241,21 +246,45 @@ async function writeBackMany(pool: Pool, items: WriteBack[]): Promise<Array<Prom
   return Promise.allSettled(items.map((w) => writeBackOne(pool, w)));
 }
 
+/**
+ * The write-back of one record settled by a person (confirmar: `from` incerto, its values given): the same
+ * transaction as a run's write-back (mark, sql_update), with `also` (the settlement's audit) in it too.
+ * `already`: the record was not in the expected version, nothing was written.
+ */
+export function writeBackSettled(pool: Pool, w: WriteBack & { from: 'incerto' }, also: AlsoInTransaction): Promise<WriteBackResult> {
+  return writeBackOne(pool, w, also);
+}
+
+/** A record's settlements, oldest first, as one JSON array (null when none): for the read queries below. */
+const SETTLEMENTS_OF_E = `(SELECT jsonb_agg(jsonb_build_object('numero', l.numero, 'acao', l.acao, 'por', l.por, 'em', l.em, 'valores', l.valores,
+            'motivo', l.motivo, 'status_anterior', l.status_anterior, 'status_final', l.status_final, 'workflow_id', l.workflow_id) ORDER BY l.numero)
+       FROM integrador.liquidacao l WHERE l.envio_id = e.id) AS liquidacoes`;
+
 /** Every record of one execution (a run and its continue-as-new chain). */
 export async function recordsOfExecution(db: Queryable, execucaoId: string): Promise<RecordView[]> {
   const res = await db.query(
-    `SELECT integracao_id, chave, status, valores, erro, erro_tipo, tentativas, atualizado_em
-       FROM integrador.envio WHERE execucao_id = $1 ORDER BY id`,
+    `SELECT integracao_id, chave, status, valores, erro, erro_tipo, tentativas, atualizado_em, ${SETTLEMENTS_OF_E}
+       FROM integrador.envio e WHERE execucao_id = $1 ORDER BY id`,
     [execucaoId],
   );
   return res.rows;
 }
 
+/** One record of an execution, as the API shows it (a settlement's answer). */
+export async function recordOfExecution(db: Queryable, execucaoId: string, integracaoId: number, chave: string): Promise<RecordView | undefined> {
+  const res = await db.query(
+    `SELECT integracao_id, chave, status, valores, erro, erro_tipo, tentativas, atualizado_em, ${SETTLEMENTS_OF_E}
+       FROM integrador.envio e WHERE execucao_id = $1 AND integracao_id = $2 AND chave = $3`,
+    [execucaoId, integracaoId, chave],
+  );
+  return res.rows[0];
+}
+
 /** Every record of the newest execution of a workflow id, for the API and the CLI. */
 export async function recordsOfWorkflow(db: Queryable, workflowId: string): Promise<RecordView[]> {
   const res = await db.query(
-    `SELECT integracao_id, chave, status, valores, erro, erro_tipo, tentativas, atualizado_em
-       FROM integrador.envio
+    `SELECT integracao_id, chave, status, valores, erro, erro_tipo, tentativas, atualizado_em, ${SETTLEMENTS_OF_E}
+       FROM integrador.envio e
       WHERE execucao_id = (SELECT execucao_id FROM integrador.envio WHERE workflow_id = $1 ORDER BY criado_em DESC, id DESC LIMIT 1)
       ORDER BY id`,
     [workflowId],

@@ -43,6 +43,22 @@ export interface RecordView {
   erro_tipo: ErrorKind | null;
   tentativas: number;
   atualizado_em: Date;
+  /** The settlements a person made of this record, oldest first; null when none. */
+  liquidacoes?: SettlementView[] | null;
+}
+
+/** One settlement as the API and the CLI show it (integrador.liquidacao). */
+export interface SettlementView {
+  numero: number;
+  acao: 'confirmar' | 'reenviar' | 'descartar';
+  por: string;
+  em: string;
+  valores: Record<string, unknown> | null;
+  motivo: string | null;
+  status_anterior: RecordStatus;
+  /** How it ended; null while a resend is under way. */
+  status_final: RecordStatus | null;
+  workflow_id: string;
 }
 
 /** A record's version as an attempt read it: every change is conditional on it. */
@@ -77,6 +93,8 @@ export interface WriteBack {
   sql: BoundSql;
   /** The answer that just arrived, for a record still `enviando`; absent for a record already `enviado`. */
   answer?: Omit<Answer, 'sent'>;
+  /** Settlement (confirmar): the record is in this status, and `answer` holds the values a person gave. */
+  from?: 'incerto';
 }
 
 /** `already`: another attempt had written it back. Not ok: the SQL fails for this record (a configuration problem). */

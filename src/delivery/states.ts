@@ -2,15 +2,22 @@
 // state diagram of docs/delivery.md. deliverRecord makes only these moves (its unit tests check each one
 // against this table), and the pg ledger's compare-and-set statements are these moves. Pure.
 
-export const RECORD_STATUSES = ['pendente', 'enviando', 'enviado', 'gravado', 'erro', 'incerto', 'inalterado'] as const;
+export const RECORD_STATUSES = ['pendente', 'enviando', 'enviado', 'gravado', 'erro', 'incerto', 'inalterado', 'descartado'] as const;
 // `inalterado` (somente_alterados): the request equals the last one that succeeded, so it was not sent.
-// Settlement (a person's confirmar / reenviar / descartar of an `incerto` or `erro` record) will add the
-// status `descartado` here, its moves to TRANSITIONS with `by: 'person'`, and the status to the CHECK
-// constraint of integrador.envio.status (a new migration).
+// Settlement (a person's confirmar / reenviar / descartar of an `incerto` or `erro` record, src/settlement/)
+// is moves of this same table with `by: 'person'`; `descartado` is its final status (CHECK constraint:
+// migration 1764900000000_settlement.sql).
 export type RecordStatus = (typeof RECORD_STATUSES)[number];
 
 /** Where a record error came from: building the request, the receiver, the transport, the write-back, the configuration. */
 export type ErrorKind = 'mapeamento' | 'receptor' | 'transporte' | 'gravacao' | 'configuracao';
+
+/** The statuses a settlement may start from, by action (SPEC §8). */
+export const SETTLEABLE = {
+  confirmar: ['incerto'],
+  reenviar: ['incerto', 'erro'],
+  descartar: ['incerto'],
+} as const satisfies Record<string, readonly RecordStatus[]>;
 
 /** The statuses a chunk's attempt reports as final; `pendente` and `enviando` are left for a retried attempt. */
 export type FinalStatus = Extract<RecordStatus, 'gravado' | 'enviado' | 'erro' | 'incerto' | 'inalterado'>;
@@ -20,8 +27,8 @@ export interface Transition {
   to: RecordStatus;
   /** What makes the move: one row of the diagram. */
   when: string;
-  /** Who makes it: a chunk's attempt. (Settlement moves will be made by a person.) */
-  by: 'attempt';
+  /** Who makes it: a chunk's attempt, or a person settling the record (confirmar, reenviar, descartar). */
+  by: 'attempt' | 'person';
 }
 
 export const TRANSITIONS = [
@@ -37,6 +44,12 @@ export const TRANSITIONS = [
   { from: 'enviado', to: 'gravado', when: 'write-back by a retried attempt (never sent again)', by: 'attempt' },
   { from: 'enviado', to: 'erro', when: 'sql_update fails for this record (erro_tipo gravacao)', by: 'attempt' },
   { from: 'pendente', to: 'inalterado', when: 'somente_alterados: same request digest as the last success (nothing sent)', by: 'attempt' },
+  // settlement: a person decides what the engine could not; every move is a compare-and-set on the version read
+  { from: 'incerto', to: 'gravado', when: 'confirmar: the given values, sql_update and mark in one transaction', by: 'person' },
+  { from: 'incerto', to: 'enviado', when: 'confirmar, no sql_update: the given values are kept', by: 'person' },
+  { from: 'incerto', to: 'descartado', when: 'descartar, with a reason', by: 'person' },
+  { from: 'incerto', to: 'pendente', when: 'reenviar: sent once more (by the settlement, through deliverRecord)', by: 'person' },
+  { from: 'erro', to: 'pendente', when: 'reenviar after the data was fixed: the consulta is run again for this key', by: 'person' },
 ] as const satisfies readonly Transition[];
 
 export function isAllowed(from: RecordStatus, to: RecordStatus): boolean {
@@ -54,6 +67,7 @@ export const ON_PICKUP: Readonly<Record<RecordStatus, Pickup>> = {
   erro: 'report',
   incerto: 'report',
   inalterado: 'report',
+  descartado: 'report',
 };
 
 /** The table as text, one move a line: what docs/delivery.md shows and a test prints. */

@@ -30,6 +30,8 @@ export interface Behaviour {
   retryAfterSeconds?: number;
   /** How many next POSTs fail; then failWith is cleared. Default: every one until changed. */
   failTimes: number;
+  /** With failWith: how many next POSTs are answered normally before the failures start (default 0). */
+  passFirst?: number;
   /** When failWith is not set: each POST fails with probability `rate`, with one of `modes` (seeded, repeatable). */
   randomFailures?: { rate: number; modes: FailureMode[]; seed?: number };
   /** Batches: answer the feedback items in reverse order (matched only by ideExt then). */
@@ -106,6 +108,10 @@ export async function startG5Receiver(opts: G5ReceiverOptions = {}): Promise<G5R
       return random() < chance.rate ? chance.modes[Math.floor(random() * chance.modes.length)] : undefined;
     }
     if (mode === undefined) return undefined;
+    if (behaviour.passFirst) {
+      behaviour.passFirst -= 1;
+      return undefined;
+    }
     behaviour.failTimes -= 1;
     if (behaviour.failTimes <= 0) behaviour = { ...behaviour, failWith: undefined };
     return mode;

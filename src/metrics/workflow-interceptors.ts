@@ -1,7 +1,7 @@
 // Bundled into the workflow code (never imported by Node code): reports each finished SET run to the
 // worker through a sink, so runs and records are counted once, on the worker that finished the run,
 // whoever started it, however many times it continued as new. Sinks are not called during replay.
-import { ContinueAsNew, proxySinks, type Sinks, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
+import { ContinueAsNew, proxySinks, workflowInfo, type Sinks, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
 import type { RunRequest, RunResult } from '../plan/types';
 import { summarizeRun, type RunSummary } from './run-summary';
 
@@ -15,6 +15,8 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
   inbound: [
     {
       async execute(input, next) {
+        // only SET runs are counted (a settlement is another workflow type, with another result)
+        if (workflowInfo().workflowType !== 'setRun') return next(input);
         const request = input.args[0] as RunRequest | undefined;
         const base = request?.base ?? '';
         const integracao = request?.integracaoId ?? 0;

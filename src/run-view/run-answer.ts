@@ -1,5 +1,5 @@
 // A run's result and its ledger records → the JSON answer of SPEC §9 (/integrar, /execucoes, `integrador run`).
-import type { RecordView } from '../delivery/ledger';
+import type { RecordView, SettlementView } from '../delivery/ledger';
 import type { RunResult } from '../plan/types';
 
 export interface RecordAnswer {
@@ -8,19 +8,32 @@ export interface RecordAnswer {
   values: Record<string, unknown>;
   message: string;
   attempts: number;
+  /** The settlements a person made of it (confirmar, reenviar, descartar), oldest first; absent when none. */
+  settlements?: SettlementView[];
+}
+
+/** One ledger record as the answers show it. */
+export function recordAnswer(r: RecordView): RecordAnswer {
+  const last = r.liquidacoes?.[r.liquidacoes.length - 1];
+  const message =
+    r.status === 'descartado' && last
+      ? `descartado by ${last.por}: ${last.motivo ?? ''}`
+      : (r.erro ?? (r.status === 'gravado' || r.status === 'enviado' ? 'OK' : r.status));
+  return {
+    key: r.chave,
+    status: r.status,
+    values: r.valores ?? {},
+    message,
+    attempts: r.tentativas,
+    ...(r.liquidacoes?.length ? { settlements: r.liquidacoes } : {}),
+  };
 }
 
 export function runAnswer(result: RunResult, records: RecordView[]) {
   const byIntegration = new Map<number, RecordAnswer[]>();
   for (const r of records) {
     const list = byIntegration.get(r.integracao_id) ?? [];
-    list.push({
-      key: r.chave,
-      status: r.status,
-      values: r.valores ?? {},
-      message: r.erro ?? (r.status === 'gravado' || r.status === 'enviado' ? 'OK' : r.status),
-      attempts: r.tentativas,
-    });
+    list.push(recordAnswer(r));
     byIntegration.set(r.integracao_id, list);
   }
   return {

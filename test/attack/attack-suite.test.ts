@@ -8,6 +8,7 @@ import { configurationCases } from './cases/configuration';
 import { recordCases } from './cases/records';
 import { requestCases } from './cases/requests';
 import { secretCases } from './cases/secrets';
+import { settlementCases } from './cases/settlement';
 import { startAttackEnv, type AttackEnv } from './helpers/attack-env';
 import { Tally } from './helpers/probe';
 
@@ -33,5 +34,6 @@ describe('attack suite', { timeout: 30 * 60_000 }, () => {
   describe('requests', () => requestCases(ctx));
   describe('answers', () => answerCases(ctx));
   describe('records', () => recordCases(ctx));
+  describe('settlement', () => settlementCases(ctx));
   describe('secrets', () => secretCases(ctx));
 });

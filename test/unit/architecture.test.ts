@@ -23,6 +23,8 @@ const PURE = [
   'src/delivery/deliver.ts',
   'src/delivery/batch.ts',
   'src/delivery/group-commit.ts',
+  // what a settlement workflow is given and answers
+  'src/settlement/types.ts',
 ];
 const FORBIDDEN = new Set([
   ...builtinModules,
@@ -180,6 +182,7 @@ const LAYERS = [
   'src/validate',
   'src/connectors',
   'src/delivery',
+  'src/settlement',
   'src/logging',
   'src/metrics',
   'activities',

@@ -59,8 +59,19 @@ export function registerStatus(program: Command): void {
             const values = Object.entries(r.values)
               .map(([k, v]) => `${k}=${String(v)}`)
               .join(' ');
-            const detail = r.status === 'erro' || r.status === 'incerto' ? r.message : values;
+            const detail = r.status === 'erro' || r.status === 'incerto' || r.status === 'descartado' ? r.message : values;
             out.push(`  ${r.key.padEnd(20)} ${r.status.padEnd(10)} ${String(r.attempts).padEnd(9)} ${detail}`);
+            for (const l of r.settlements ?? []) {
+              const given = l.valores
+                ? ` ${Object.entries(l.valores)
+                    .map(([k, v]) => `${k}=${String(v)}`)
+                    .join(' ')}`
+                : '';
+              const why = l.motivo ? ` "${l.motivo}"` : '';
+              out.push(
+                `    settled #${l.numero}: ${l.acao}${given}${why} by ${l.por} at ${new Date(l.em).toISOString()}, ${l.status_anterior} → ${l.status_final ?? '(sending)'}`,
+              );
+            }
           }
         }
         process.stdout.write(`${out.join('\n')}\n`);

@@ -63,7 +63,7 @@ export async function snapshot(env: AttackEnv): Promise<Snapshot> {
   };
 }
 
-export type Area = 'configuration' | 'requests' | 'answers' | 'secrets' | 'records';
+export type Area = 'configuration' | 'requests' | 'answers' | 'secrets' | 'records' | 'settlement';
 
 /** The suite's counters; a check is counted only after its assertion passed. */
 export class Tally {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { checkToken, tokenRuleOf } from '../../../src/api/auth';
+import { checkToken, tokenName, tokenRuleOf } from '../../../src/api/auth';
 import type { BaseConfig } from '../../../src/config/types';
 import { RequestError } from '../../../src/errors';
 
@@ -79,5 +79,15 @@ describe('TOKEN_CRM', () => {
       kindOf(() => checkToken(base, 'x', 1, {})),
       'unauthorized',
     );
+  });
+});
+
+describe("the token's nome (who it is, in settlement audits)", () => {
+  test('is its nome when the file gives one, else `token N` with N its 1-based position', () => {
+    const named: BaseConfig = { ...base, tokens: [{ sha256: sha('first') }, { sha256: sha('second'), nome: 'suporte-erp' }, { env: 'CRM_TOKEN' }] };
+    const who = (token: string) => tokenName(named, checkToken(named, token, 1, env));
+    assert.equal(who('first'), 'token 1');
+    assert.equal(who('second'), 'suporte-erp');
+    assert.equal(who('env-token'), 'token 3');
   });
 });

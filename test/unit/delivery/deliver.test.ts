@@ -358,7 +358,8 @@ describe('deliverRecord: somente_alterados', () => {
 });
 
 test('every move of the TRANSITIONS table is made by some test above', () => {
-  const table = TRANSITIONS.map((t) => `${t.from}→${t.to}`);
+  // settlement's moves (by a person) are made by src/settlement/, tested in test/integration/settlement.test.ts
+  const table = TRANSITIONS.filter((t) => t.by === 'attempt').map((t) => `${t.from}→${t.to}`);
   assert.deepEqual(
     table.filter((move) => !movesSeen.has(move)),
     [],

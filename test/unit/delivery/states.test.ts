@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isAllowed, ON_PICKUP, RECORD_STATUSES, TRANSITIONS as TABLE, transitionsTable, type Transition } from '../../../src/delivery/states';
+import { isAllowed, ON_PICKUP, RECORD_STATUSES, SETTLEABLE, TRANSITIONS as TABLE, transitionsTable, type Transition } from '../../../src/delivery/states';
 
 const TRANSITIONS: readonly Transition[] = TABLE;
 
@@ -26,20 +26,31 @@ test('the transitions table, printed', () => {
       'enviado  → gravado  write-back by a retried attempt (never sent again)',
       'enviado  → erro     sql_update fails for this record (erro_tipo gravacao)',
       'pendente → inalterado somente_alterados: same request digest as the last success (nothing sent)',
+      'incerto  → gravado  confirmar: the given values, sql_update and mark in one transaction',
+      'incerto  → enviado  confirmar, no sql_update: the given values are kept',
+      'incerto  → descartado descartar, with a reason',
+      'incerto  → pendente reenviar: sent once more (by the settlement, through deliverRecord)',
+      'erro     → pendente reenviar after the data was fixed: the consulta is run again for this key',
     ].join('\n'),
   );
 });
 
-test('gravado, erro and incerto are final: no attempt moves a record out of them (settlement will, by a person)', () => {
-  for (const status of ['gravado', 'erro', 'incerto', 'inalterado'] as const) {
+test('gravado, erro and incerto are final: no attempt moves a record out of them (settlement does, by a person)', () => {
+  const byAttempt = TRANSITIONS.filter((t) => t.by === 'attempt');
+  for (const status of ['gravado', 'erro', 'incerto', 'inalterado', 'descartado'] as const) {
     assert.deepEqual(
-      TRANSITIONS.filter((t) => t.from === status),
+      byAttempt.filter((t) => t.from === status),
       [],
       status,
     );
     assert.equal(ON_PICKUP[status], 'report');
   }
-  assert.ok(TRANSITIONS.every((t) => t.by === 'attempt'));
+  // a person moves only incerto and erro records, and only to what SETTLEABLE allows
+  const byPerson = TRANSITIONS.filter((t) => t.by === 'person');
+  assert.deepEqual([...new Set(byPerson.map((t) => t.from))].sort(), ['erro', 'incerto']);
+  for (const t of byPerson) assert.ok(SETTLEABLE.reenviar.includes(t.from as 'erro'), `${t.from} is settleable`);
+  assert.ok(!isAllowed('gravado', 'pendente') && !isAllowed('descartado', 'pendente') && !isAllowed('erro', 'gravado') && !isAllowed('erro', 'descartado'));
+  assert.deepEqual(SETTLEABLE, { confirmar: ['incerto'], reenviar: ['incerto', 'erro'], descartar: ['incerto'] });
 });
 
 test('every status is reached from pendente, and only pendente and enviando are sent', () => {
@@ -69,8 +80,10 @@ test('the table matches the CHECK constraint of integrador.envio.status', () => 
   // the newest migration that sets the constraint decides
   const checks = [...sql.slice(sql.indexOf('CREATE TABLE integrador.envio')).matchAll(/status IN \(([^)]*)\)\)/g)];
   const check = checks[checks.length - 1]![1]!;
+  // later migrations add statuses to the constraint (whatever it lists then) with `added text[] := ARRAY[...]`
+  const added = [...sql.matchAll(/added text\[\] := ARRAY\[([^\]]*)\]/g)].flatMap((m) => m[1]!.split(','));
   assert.deepEqual(
-    check.split(',').map((s) => s.trim().replace(/'/g, '')),
+    [...check.split(','), ...added].map((s) => s.trim().replace(/'/g, '')),
     [...RECORD_STATUSES],
   );
 });

@@ -1,0 +1,21 @@
+// The ports deliverRecord works through, built from the worker's dependencies for one base and connection:
+// the same for a run's chunk (send-records.ts) and a settlement's resend (settle.ts).
+import { createHash } from 'node:crypto';
+import { maskSecrets } from '../src/connectors/mask';
+import type { DeliveryPorts } from '../src/delivery/deliver';
+import type { ActivityDeps } from './deps';
+
+export function deliveryPorts(deps: Pick<ActivityDeps, 'crm' | 'receivers' | 'config' | 'ledgers'>, base: string, connection: string) {
+  const target = deps.receivers.get(base, connection);
+  const crm = deps.crm.pool(base);
+  const ports: DeliveryPorts = {
+    ledger: deps.ledgers.get(base),
+    receiver: target.receiver,
+    limiter: target.limiter,
+    safeToResend: target.config.safeToResend,
+    lookups: { query: async (sql) => (await crm.query({ text: sql.text, values: sql.values })).rows },
+    mask: (text) => maskSecrets(text, deps.config.secrets),
+    digest: (text) => createHash('sha256').update(text).digest('hex'),
+  };
+  return { ports, target };
+}
