@@ -14,10 +14,11 @@ import { mapRecord, type MappingDeps } from '../mapping';
 import type { SetStep } from '../plan/types';
 import { bindSql, renderUrlPath, Scope, type ScopeLayers } from '../templating';
 import type { Claim, Ledger, LedgerRecord, Seen } from './ledger';
+import { awaitOverlap, type OverlapOptions } from './overlap';
 import { ON_PICKUP, type FinalStatus } from './states';
 
 export interface DeliveryPorts {
-  ledger: Pick<Ledger, 'claim' | 'markPending' | 'markSent' | 'markFailed' | 'writeBack'>;
+  ledger: Pick<Ledger, 'claim' | 'markPending' | 'markSent' | 'markFailed' | 'writeBack' | 'holder' | 'takeOver'>;
   receiver: Pick<Receiver, 'send'>;
   /** The connection's slot (concurrency, rate, Retry-After waits): the claim and the call happen inside it. */
   limiter: Limiter;
@@ -27,6 +28,8 @@ export interface DeliveryPorts {
   lookups: MappingDeps;
   /** Masks the connection's secrets in whatever the ledger keeps. */
   mask(text: string): string;
+  /** How long a record waits for another run sending the same key (overlap.ts); the defaults when absent. */
+  overlap?: OverlapOptions;
 }
 
 /** The integration a record belongs to and the run's variables (captured values, params, built-ins). */
@@ -73,6 +76,12 @@ export async function deliverRecord(record: LedgerRecord, step: DeliveryStep, po
 }
 
 class ClaimLost extends Error {}
+/** The claim found the key in flight in another run (its ledger record `heldBy`). */
+class KeyHeld extends Error {
+  constructor(readonly heldBy: string) {
+    super(`record key in flight in another run (ledger record ${heldBy})`);
+  }
+}
 
 async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
   const { step, ports } = c;
@@ -98,6 +107,7 @@ async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
       if (!attempt) {
         const claimed = await ports.ledger.claim(record, requisicao);
         if (claimed === null) throw new ClaimLost();
+        if (typeof claimed === 'object') throw new KeyHeld(claimed.heldBy);
         attempt = claimed;
       }
       return ports.receiver.send({ link, operation: step.operation ?? undefined, body, returning: step.answer.valueKeys });
@@ -106,6 +116,13 @@ async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
     sent = result.sent === undefined ? undefined : ports.mask(result.sent);
   } catch (err) {
     if (err instanceof ClaimLost) return changedElsewhere(record);
+    if (err instanceof KeyHeld) {
+      // wait outside the slot for the other run, then take its outcome or send (claiming again)
+      const overlap = await awaitOverlap(ports, record, err.heldBy, requisicao, Boolean(step.sqlUpdate));
+      if (overlap === 'send') return send(c, record);
+      if ('retry' in overlap) return { status: 'retry', seq: record.seq, error: overlap.retry };
+      return { status: overlap.taken, seq: record.seq, values: overlap.values };
+    }
     if (!attempt) throw err; // the claim itself failed (the ledger is unreachable): nothing was sent
     return sendFailed(c, record, { id: record.id, attempt }, err);
   }

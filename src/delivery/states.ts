@@ -35,6 +35,9 @@ export const TRANSITIONS = [
   { from: 'enviando', to: 'incerto', when: 'unknown outcome (timeout after sending, connection lost)', by: 'attempt' },
   { from: 'enviado', to: 'gravado', when: 'write-back by a retried attempt (never sent again)', by: 'attempt' },
   { from: 'enviado', to: 'erro', when: 'sql_update fails for this record (erro_tipo gravacao)', by: 'attempt' },
+  // overlapping runs (overlap.ts): claimed once the other run is done and recorded in the same statement
+  { from: 'enviando', to: 'gravado', when: 'another run sent the same request and ended gravado: taken, nothing sent', by: 'attempt' },
+  { from: 'enviando', to: 'enviado', when: 'another run sent the same request and ended enviado (no sql_update): taken', by: 'attempt' },
 ] as const satisfies readonly Transition[];
 
 export function isAllowed(from: RecordStatus, to: RecordStatus): boolean {

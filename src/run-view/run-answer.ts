@@ -8,6 +8,8 @@ export interface RecordAnswer {
   values: Record<string, unknown>;
   message: string;
   attempts: number;
+  /** The run (workflow id) that sent it, when this run took that run's outcome (overlapping runs). */
+  sentBy?: string;
 }
 
 export function runAnswer(result: RunResult, records: RecordView[]) {
@@ -18,8 +20,9 @@ export function runAnswer(result: RunResult, records: RecordView[]) {
       key: r.chave,
       status: r.status,
       values: r.valores ?? {},
-      message: r.erro ?? (r.status === 'gravado' || r.status === 'enviado' ? 'OK' : r.status),
+      message: r.erro ?? (r.status === 'gravado' || r.status === 'enviado' ? (r.enviado_por ? `OK: sent by run ${r.enviado_por}` : 'OK') : r.status),
       attempts: r.tentativas,
+      ...(r.enviado_por ? { sentBy: r.enviado_por } : {}),
     });
     byIntegration.set(r.integracao_id, list);
   }

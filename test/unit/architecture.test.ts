@@ -22,6 +22,7 @@ const PURE = [
   'src/delivery/ledger.ts',
   'src/delivery/deliver.ts',
   'src/delivery/group-commit.ts',
+  'src/delivery/overlap.ts',
 ];
 const FORBIDDEN = new Set([
   ...builtinModules,

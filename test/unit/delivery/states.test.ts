@@ -25,6 +25,8 @@ test('the transitions table, printed', () => {
       'enviando → incerto  unknown outcome (timeout after sending, connection lost)',
       'enviado  → gravado  write-back by a retried attempt (never sent again)',
       'enviado  → erro     sql_update fails for this record (erro_tipo gravacao)',
+      'enviando → gravado  another run sent the same request and ended gravado: taken, nothing sent',
+      'enviando → enviado  another run sent the same request and ended enviado (no sql_update): taken',
     ].join('\n'),
   );
 });
