@@ -1,6 +1,6 @@
 // Activity option profiles (the saga sample's idea): CRM work retries with backoff; sends retry only what
 // the activity itself marks retryable (the request cannot have been processed).
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ErrorCodes } from '../src/errors';
 
@@ -15,6 +15,15 @@ export const crm = proxyActivities<Pick<Activities, 'loadPlan'>>({
 export const query = proxyActivities<Pick<Activities, 'queryRecords'>>({
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
+});
+
+// The same query as a local activity (patch set-run-local-query): run in the worker inside the workflow
+// task, no scheduling round trip and no extra workflow task on a button's path. A killed worker is
+// noticed by the workflow task's timeout (10 s) and the query runs again (its inserts are idempotent);
+// a long query keeps the workflow task alive (the SDK heartbeats it).
+export const localQuery = proxyLocalActivities<Pick<Activities, 'queryRecords'>>({
+  startToCloseTimeout: '1 hour',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
 });
 
