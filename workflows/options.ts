@@ -35,3 +35,12 @@ export const send = proxyActivities<Pick<Activities, 'sendRecords'>>({
   // records a receiver could not take (503 with Retry-After, refused) are sent by the next attempt
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
 });
+
+// A step of several chunks: no eager dispatch, so its chunks go through the task queue to whichever worker
+// has room (eager dispatch would hand each one to the worker running the workflow, and workers would not add up)
+export const sendSpread = proxyActivities<Pick<Activities, 'sendRecords'>>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
+  allowEagerDispatch: false,
+});

@@ -7,7 +7,7 @@ import type { QueryRecordsOutput } from '../activities/query-records';
 import type { SendRecordsOutput } from '../activities/send-records';
 import { ErrorCodes, readFailureDetails } from '../src/errors';
 import type { IntegrationResult, Plan, RunRequest, RunResult, SetStep, Step } from '../src/plan/types';
-import { crm, localQuery, query, send } from './options';
+import { crm, localQuery, query, send, sendSpread } from './options';
 import { activitySummary, endDetails, RESULTADO_KEY, RESULTADO_PATCH, runOutcome } from './outcome';
 
 type Captured = Record<string, unknown>;
@@ -101,13 +101,15 @@ async function sendStep(step: SetStep, plan: Plan, captured: Captured, run: RunI
 
   const from = progress.nextChunk;
   const lotes = progress.chunks;
+  // one chunk (a button): eager, on this worker; several: spread over the workers (not a command attribute replay compares)
+  const sender = lotes > 1 ? sendSpread : send;
   const outputs: SendRecordsOutput[] = new Array(window);
   let next = 0;
   const lane = async () => {
     while (next < window) {
       const i = next++;
       const summary = activitySummary.sendRecords(step, from + i, lotes);
-      outputs[i] = await send.sendRecords.executeWithOptions({ summary }, [{ run: runKey, base: plan.request.base, step, layers, chunk: from + i }]);
+      outputs[i] = await sender.sendRecords.executeWithOptions({ summary }, [{ run: runKey, base: plan.request.base, step, layers, chunk: from + i }]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(plan.settings.maxChunksInFlight, window) }, lane));
