@@ -89,7 +89,7 @@ async function sendStep(step: SetStep, plan: Plan, captured: Captured, run: RunI
     // a summary is user metadata, not part of the command replay compares: no patch needed
     const input = { run: runKey, base: plan.request.base, step, layers, chunkSize: plan.settings.chunkSize };
     const queried: QueryRecordsOutput & { lotes?: number[] } = patched(LOCAL_QUERY_PATCH)
-      ? await localQuery.queryRecords(input)
+      ? await localQuery.queryRecords.executeWithOptions({ summary: activitySummary.queryRecords(step) }, [input])
       : await query.queryRecords.executeWithOptions({ summary: activitySummary.queryRecords(step) }, [input]);
     const chunks = queried.chunks ?? queried.lotes?.length ?? 0; // histories before chunk counts carry the list of lotes
     progress = { total: queried.total, chunks, nextChunk: 0, counts: {}, captured: {}, firstError: null };
