@@ -6,6 +6,7 @@ import { maskSecrets } from '../src/connectors/mask';
 import { TransportError } from '../src/errors';
 import { deliverRecord, type DeliveryPorts, type RecordOutcome } from '../src/delivery/deliver';
 import type { RunKey } from '../src/delivery/ledger';
+import { OVERLAP_DEFAULTS } from '../src/delivery/overlap';
 import type { FinalStatus } from '../src/delivery/states';
 import { currentStep } from '../src/plan/build-plan';
 import type { SetStep } from '../src/plan/types';
@@ -48,6 +49,8 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
       safeToResend: target.config.safeToResend,
       lookups: { query: async (sql) => (await crm.query({ text: sql.text, values: sql.values })).rows },
       mask: (text) => maskSecrets(text, deps.config.secrets),
+      // overlapping runs: a holder enviando longer than any live send (timeout + heartbeat timeout + margin) is abandoned
+      overlap: { ...OVERLAP_DEFAULTS, abandonedAfterMs: target.config.timeoutMs + 70_000 },
     };
 
     const ctx = Context.current();

@@ -18,7 +18,7 @@ import { awaitOverlap, type OverlapOptions } from './overlap';
 import { ON_PICKUP, type FinalStatus } from './states';
 
 export interface DeliveryPorts {
-  ledger: Pick<Ledger, 'claim' | 'markPending' | 'markSent' | 'markFailed' | 'writeBack' | 'holder' | 'takeOver'>;
+  ledger: Pick<Ledger, 'claim' | 'markPending' | 'markSent' | 'markFailed' | 'writeBack' | 'holder' | 'takeOver' | 'abandon'>;
   receiver: Pick<Receiver, 'send'>;
   /** The connection's slot (concurrency, rate, Retry-After waits): the claim and the call happen inside it. */
   limiter: Limiter;

@@ -65,6 +65,7 @@ export function createPgLedger(pool: Pool): Ledger {
     claim: (seen, requisicao) => claim({ seen, requisicao }),
     holder: (id) => holderOf(pool, id),
     takeOver: (seen, holder, status, requisicao) => takeOver(pool, seen, holder, status, requisicao),
+    abandon: (holder, erro) => markFailed(pool, { id: holder.id, status: 'enviando', tentativas: holder.tentativas }, 'incerto', { erro, tipo: 'transporte' }),
     markPending: (c) => markPending(pool, c),
     markSent: (c, answer) => markSent(pool, c, answer),
     markFailed: (seen, status, failure) => markFailed(pool, seen, status, failure),
@@ -152,9 +153,23 @@ async function claimMany(pool: Pool, claims: Array<{ seen: Seen; requisicao: str
 }
 
 async function holderOf(db: Queryable, id: string): Promise<HolderView> {
-  const res = await db.query(`SELECT id, workflow_id, status, requisicao, resposta, valores FROM integrador.envio WHERE id = $1`, [id]);
+  const res = await db.query(
+    `SELECT id, workflow_id, status, requisicao, resposta, valores, tentativas,
+            (extract(epoch FROM now() - atualizado_em) * 1000)::float8 AS idle_ms
+       FROM integrador.envio WHERE id = $1`,
+    [id],
+  );
   const r = res.rows[0];
-  return { id: String(r.id), workflowId: r.workflow_id, status: r.status, requisicao: r.requisicao, resposta: r.resposta, valores: r.valores };
+  return {
+    id: String(r.id),
+    workflowId: r.workflow_id,
+    status: r.status,
+    requisicao: r.requisicao,
+    resposta: r.resposta,
+    valores: r.valores,
+    tentativas: r.tentativas,
+    idleMs: Number(r.idle_ms),
+  };
 }
 
 async function takeOver(db: Queryable, seen: Seen, holder: HolderView, status: 'gravado' | 'enviado', requisicao: string): Promise<boolean> {

@@ -72,6 +72,9 @@ export interface HolderView {
   requisicao: string | null;
   resposta: unknown;
   valores: Record<string, unknown> | null;
+  tentativas: number;
+  /** How long ago the record last changed (for `enviando`: since it was claimed). */
+  idleMs: number;
 }
 
 /** The receiver's answer and the values captured from it. `sent`: the wire text, when it should replace the mapped request. */
@@ -122,6 +125,8 @@ export interface Ledger {
    * values are copied and `enviado_por` names its run. False when another attempt moved `seen` on.
    */
   takeOver(seen: Seen, holder: HolderView, status: 'gravado' | 'enviado', requisicao: string): Promise<boolean>;
+  /** enviando → incerto for another run's record abandoned mid-send (its run stopped); false when it moved on. */
+  abandon(holder: HolderView, erro: string): Promise<boolean>;
   /** enviando → pendente: the request cannot have been processed, so it may be sent again. */
   markPending(claim: Claim): Promise<boolean>;
   /** enviando → enviado: the answer is kept, so a retried attempt writes back without resending. */

@@ -11,9 +11,14 @@ export interface OverlapOptions {
   /** How long one attempt waits for the other run before leaving the record to the retried attempt. */
   waitLimitMs: number;
   pollMs: number;
+  /**
+   * A holder `enviando` for longer than this is abandoned (its run was terminated, or no worker retries
+   * it): no live send lasts that long (the connection's timeout plus the heartbeat timeout and a margin).
+   */
+  abandonedAfterMs: number;
 }
 
-export const OVERLAP_DEFAULTS: OverlapOptions = { waitLimitMs: 120_000, pollMs: 200 };
+export const OVERLAP_DEFAULTS: OverlapOptions = { waitLimitMs: 120_000, pollMs: 200, abandonedAfterMs: 30_000 + 70_000 };
 
 /** What a waiting run does once the other run's record is no longer in flight. */
 export type OverlapDecision = { take: 'gravado' | 'enviado' } | 'send';
@@ -56,13 +61,21 @@ export type OverlapResult = { taken: 'gravado' | 'enviado'; values: Record<strin
 
 /** The waiting run's side: waits for the holder, then takes its outcome or says to send. */
 export async function awaitOverlap(
-  ports: { ledger: Pick<Ledger, 'holder' | 'takeOver'>; overlap?: OverlapOptions },
+  ports: { ledger: Pick<Ledger, 'holder' | 'takeOver' | 'abandon'>; overlap?: OverlapOptions },
   record: LedgerRecord,
   heldBy: string,
   requisicao: string,
   writesBack: boolean,
 ): Promise<OverlapResult> {
-  const holder = await awaitHolder(ports.ledger, heldBy, (h) => holderSettled(h, requisicao, writesBack), ports.overlap);
+  const options = ports.overlap ?? OVERLAP_DEFAULTS;
+  const abandoned = (h: HolderView) => h.status === 'enviando' && h.idleMs > options.abandonedAfterMs;
+  const holder = await awaitHolder(ports.ledger, heldBy, (h) => abandoned(h) || holderSettled(h, requisicao, writesBack), options);
+  if (holder && abandoned(holder)) {
+    // its own run will never settle it: mark it incerto (as its retried attempt would), then send
+    const erro = `unknown outcome: its run stopped while sending (enviando for ${Math.round(holder.idleMs / 1000)} s); record key ${record.chave} sent again by another run`;
+    await ports.ledger.abandon(holder, erro);
+    return 'send';
+  }
   if (!holder) return { retry: `record key ${record.chave} still in flight in another run (ledger record ${heldBy}); waiting again` };
   const decision = decide(holder, requisicao, writesBack);
   if (decision === 'send') return 'send';

@@ -334,7 +334,7 @@ describe('deliverRecord: another attempt changed the record (claim lost, changed
 });
 
 describe('deliverRecord: overlapping runs (a record key in flight in another run)', () => {
-  const fast = { overlap: { waitLimitMs: 2_000, pollMs: 5 } };
+  const fast = { overlap: { waitLimitMs: 2_000, pollMs: 5, abandonedAfterMs: 60_000 } };
   const row = { id: 1, nome: 'Cliente X' };
   const request = JSON.stringify({ parameters: { nomCli: 'Cliente X' } });
   const later = (ms: number, work: () => Promise<unknown>) => new Promise((r) => setTimeout(() => r(work()), ms));
@@ -413,8 +413,18 @@ describe('deliverRecord: overlapping runs (a record key in flight in another run
     assert.equal(s.receiver.calls.length, 1);
   });
 
+  test('a holder enviando longer than any live send (its run was terminated) is marked incerto, and this run sends', async () => {
+    const s = setup({ ports: fast });
+    const { a, b } = await overlapping(s);
+    s.ledger.idleMs = 61_000;
+    assert.equal((await s.deliver(b)).status, 'gravado');
+    assert.equal(s.ledger.read(a.id).status, 'incerto');
+    assert.match(s.ledger.read(a.id).erro!, /its run stopped while sending/);
+    assert.equal(s.receiver.calls.length, 1);
+  });
+
   test('still in flight at the wait limit: left to the retried attempt, nothing sent', async () => {
-    const s = setup({ ports: { overlap: { waitLimitMs: 30, pollMs: 5 } } });
+    const s = setup({ ports: { overlap: { waitLimitMs: 30, pollMs: 5, abandonedAfterMs: 60_000 } } });
     const { b } = await overlapping(s);
     const outcome = await s.deliver(b);
     assert.equal(outcome.status, 'retry');

@@ -23,6 +23,8 @@ export class FakeLedger implements Omit<Ledger, 'insert' | 'count' | 'chunkRecor
   /** The next claim fails with this (the ledger is unreachable). */
   failNextClaim: Error | undefined;
   private nextId = 1;
+  /** What holder() says about how long a record has not changed. */
+  idleMs = 0;
 
   add(fields: Partial<Stored> = {}): LedgerRecord {
     const id = String(this.nextId++);
@@ -81,7 +83,16 @@ export class FakeLedger implements Omit<Ledger, 'insert' | 'count' | 'chunkRecor
 
   async holder(id: string): Promise<HolderView> {
     const r = this.read(id);
-    return { id, workflowId: r.workflowId, status: r.status, requisicao: r.requisicao, resposta: r.resposta, valores: r.valores };
+    return {
+      id,
+      workflowId: r.workflowId,
+      status: r.status,
+      requisicao: r.requisicao,
+      resposta: r.resposta,
+      valores: r.valores,
+      tentativas: r.tentativas,
+      idleMs: this.idleMs,
+    };
   }
 
   async takeOver(seen: Seen, holder: HolderView, status: 'gravado' | 'enviado', requisicao: string): Promise<boolean> {
@@ -93,6 +104,10 @@ export class FakeLedger implements Omit<Ledger, 'insert' | 'count' | 'chunkRecor
     this.move(r, status);
     Object.assign(r, { requisicao, resposta: holder.resposta, valores: holder.valores, enviadoPor: holder.workflowId, erro: null, erro_tipo: null });
     return true;
+  }
+
+  async abandon(holder: HolderView, erro: string): Promise<boolean> {
+    return this.markFailed({ id: holder.id, status: 'enviando', tentativas: holder.tentativas }, 'incerto', { erro, tipo: 'transporte' });
   }
 
   async markPending(claim: Claim): Promise<boolean> {
