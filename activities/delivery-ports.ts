@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { maskSecrets } from '../src/connectors/mask';
 import type { DeliveryPorts } from '../src/delivery/deliver';
+import { OVERLAP_DEFAULTS } from '../src/delivery/overlap';
 import type { ActivityDeps } from './deps';
 
 export function deliveryPorts(deps: Pick<ActivityDeps, 'crm' | 'receivers' | 'config' | 'ledgers'>, base: string, connection: string) {
@@ -16,6 +17,8 @@ export function deliveryPorts(deps: Pick<ActivityDeps, 'crm' | 'receivers' | 'co
     lookups: { query: async (sql) => (await crm.query({ text: sql.text, values: sql.values })).rows },
     mask: (text) => maskSecrets(text, deps.config.secrets),
     digest: (text) => createHash('sha256').update(text).digest('hex'),
+    // overlapping runs: a holder enviando longer than any live send (timeout + heartbeat timeout + margin) is abandoned
+    overlap: { ...OVERLAP_DEFAULTS, abandonedAfterMs: target.config.timeoutMs + 70_000 },
   };
   return { ports, target };
 }

@@ -93,7 +93,8 @@ export function createQueryRecords(deps: Pick<ActivityDeps, 'crm' | 'ledgers'>) 
             return { chave, seq: at, chunk: Math.floor(at / input.chunkSize), linha: row };
           });
           await ledger.insert(run, records, empresaId);
-          Context.current().heartbeat(seq);
+          // a local activity (the workflow's default now) cannot heartbeat: the workflow task keeps it alive
+          if (!Context.current().info.isLocal) Context.current().heartbeat(seq);
           if (batch.rows.length < FETCH_ROWS) break;
         }
       },

@@ -162,6 +162,7 @@ async function main() {
     const app = buildApp({ config, client, crm: pools });
     stops.push(() => app.close());
     const integrar: number[] = [];
+    let lastWorkflowId = '';
     const direct: number[] = [];
     const firstSample = e.first + WARMUP + RECORDS;
     for (let i = 0; i < SAMPLES; i++) {
@@ -173,11 +174,13 @@ async function main() {
         headers: { TOKEN_CRM: token },
       });
       integrar.push(performance.now() - t);
+      lastWorkflowId = res.json().workflowId;
       if (res.statusCode !== 200) throw new Error(`/integrar answered ${res.statusCode}: ${res.body}`);
       t = performance.now();
       await directRun(contaId, contaId);
       direct.push(performance.now() - t);
     }
+    if (process.env.BENCH_TRACE) await traceLast(client, lastWorkflowId);
     const ms = (v: number) => `${v.toFixed(1)} ms`;
     log(`latency /integrar (1 record, ${SAMPLES} requests): p50 ${ms(percentile(integrar, 50))} p99 ${ms(percentile(integrar, 99))}`);
     log(`latency direct (1 record, ${SAMPLES} requests): p50 ${ms(percentile(direct, 50))} p99 ${ms(percentile(direct, 99))}`);
@@ -262,6 +265,9 @@ async function main() {
       log(`peak_rss_mb=${large.peakRssMb.toFixed(0)}`);
       log(`history_events_max=${large.historyEventsMax}`);
     }
+    // one line each, machine-readable, before the final ratio= line
+    log(`latency_p50_ms=${percentile(integrar, 50).toFixed(1)}`);
+    log(`latency_direct_p50_ms=${percentile(direct, 50).toFixed(1)}`);
     log(`ratio=${(rate(engineSent, engineMs) / rate(directSent, directMs)).toFixed(2)}`);
   } finally {
     await stopAll();
@@ -281,3 +287,12 @@ main().then(
     process.exit(1);
   },
 );
+
+/** BENCH_TRACE=1: one /integrar run's history events, in ms from its start: where a button's time goes. */
+async function traceLast(client: Awaited<ReturnType<typeof createIntegradorClient>>, workflowId: string): Promise<void> {
+  const history = await client.handle(workflowId).fetchHistory();
+  const events = history.events ?? [];
+  const at = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
+  const start = at(events[0]!);
+  for (const e of events) log(`trace +${String(at(e) - start).padStart(4)} ms ${String(e.eventType)}`);
+}

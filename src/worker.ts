@@ -106,7 +106,7 @@ export async function startWorker(config: AppConfig, overrides: WorkerOverrides 
     activities: { ...createActivities({ config, crm, ledgers: createPgLedgers(crm), receivers }), ...overrides.activities },
     interceptors: { activity: [activityLogging(logs)] },
     sinks: metricsSinks(metrics),
-    maxConcurrentActivityTaskExecutions: 20,
+    maxConcurrentActivityTaskExecutions: config.run.chunksPerWorker,
     shutdownGraceTime: SHUTDOWN_GRACE_MS,
   });
   const port = overrides.metricsPort ?? (process.env.WORKER_METRICS_PORT ? Number(process.env.WORKER_METRICS_PORT) : undefined);

@@ -1,6 +1,6 @@
 // Activity option profiles (the saga sample's idea): CRM work retries with backoff; sends retry only what
 // the activity itself marks retryable (the request cannot have been processed).
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ErrorCodes } from '../src/errors';
 
@@ -18,6 +18,15 @@ export const query = proxyActivities<Pick<Activities, 'queryRecords'>>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
 });
 
+// The same query as a local activity (patch set-run-local-query): run in the worker inside the workflow
+// task, no scheduling round trip and no extra workflow task on a button's path. A killed worker is
+// noticed by the workflow task's timeout (10 s) and the query runs again (its inserts are idempotent);
+// a long query keeps the workflow task alive (the SDK heartbeats it).
+export const localQuery = proxyLocalActivities<Pick<Activities, 'queryRecords'>>({
+  startToCloseTimeout: '1 hour',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
+});
+
 export const send = proxyActivities<Pick<Activities, 'sendRecords'>>({
   startToCloseTimeout: '30 minutes',
   // a chunk heartbeats every second whatever its sends are doing, so a killed worker is noticed within
@@ -25,4 +34,13 @@ export const send = proxyActivities<Pick<Activities, 'sendRecords'>>({
   heartbeatTimeout: '10 seconds',
   // records a receiver could not take (503 with Retry-After, refused) are sent by the next attempt
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
+});
+
+// A step of several chunks: no eager dispatch, so its chunks go through the task queue to whichever worker
+// has room (eager dispatch would hand each one to the worker running the workflow, and workers would not add up)
+export const sendSpread = proxyActivities<Pick<Activities, 'sendRecords'>>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
+  allowEagerDispatch: false,
 });

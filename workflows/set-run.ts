@@ -7,7 +7,7 @@ import type { QueryRecordsOutput } from '../activities/query-records';
 import type { SendRecordsOutput } from '../activities/send-records';
 import { ErrorCodes, readFailureDetails } from '../src/errors';
 import type { IntegrationResult, Plan, RunRequest, RunResult, SetStep, Step } from '../src/plan/types';
-import { crm, query, send } from './options';
+import { crm, localQuery, query, send, sendSpread } from './options';
 import { activitySummary, endDetails, RESULTADO_KEY, RESULTADO_PATCH, runOutcome } from './outcome';
 
 type Captured = Record<string, unknown>;
@@ -15,6 +15,8 @@ type RunIds = { workflowId: string; execucaoId: string };
 
 /** Chunks one execution sends before continuing as new (each costs about six history events). */
 export const CHUNKS_PER_EXECUTION = 200;
+/** Patch id of the query as a local activity: runs started before it replay the regular activity. */
+export const LOCAL_QUERY_PATCH = 'set-run-local-query';
 /** Patch id of continue-as-new: runs started before it replay without it. */
 export const CONTINUE_AS_NEW_PATCH = 'set-run-continue-as-new';
 
@@ -44,6 +46,11 @@ export interface SetRunOptions {
   chunksPerExecution?: number;
   /** Set by the run itself when it continues as new. */
   resume?: RunProgress;
+  /**
+   * The plan the caller (/integrar) has just built and checked from the same configuration tables: the run
+   * uses it instead of loading it again (one activity and one plan check less on a button's path).
+   */
+  plan?: Plan;
 }
 
 interface FailureInfo {
@@ -80,9 +87,10 @@ async function sendStep(step: SetStep, plan: Plan, captured: Captured, run: RunI
   let progress = resumed;
   if (!progress) {
     // a summary is user metadata, not part of the command replay compares: no patch needed
-    const queried: QueryRecordsOutput & { lotes?: number[] } = await query.queryRecords.executeWithOptions({ summary: activitySummary.queryRecords(step) }, [
-      { run: runKey, base: plan.request.base, step, layers, chunkSize: plan.settings.chunkSize },
-    ]);
+    const input = { run: runKey, base: plan.request.base, step, layers, chunkSize: plan.settings.chunkSize };
+    const queried: QueryRecordsOutput & { lotes?: number[] } = patched(LOCAL_QUERY_PATCH)
+      ? await localQuery.queryRecords.executeWithOptions({ summary: activitySummary.queryRecords(step) }, [input])
+      : await query.queryRecords.executeWithOptions({ summary: activitySummary.queryRecords(step) }, [input]);
     const chunks = queried.chunks ?? queried.lotes?.length ?? 0; // histories before chunk counts carry the list of lotes
     progress = { total: queried.total, chunks, nextChunk: 0, counts: {}, captured: {}, firstError: null };
   }
@@ -93,13 +101,15 @@ async function sendStep(step: SetStep, plan: Plan, captured: Captured, run: RunI
 
   const from = progress.nextChunk;
   const lotes = progress.chunks;
+  // one chunk (a button): eager, on this worker; several: spread over the workers (not a command attribute replay compares)
+  const sender = lotes > 1 ? sendSpread : send;
   const outputs: SendRecordsOutput[] = new Array(window);
   let next = 0;
   const lane = async () => {
     while (next < window) {
       const i = next++;
       const summary = activitySummary.sendRecords(step, from + i, lotes);
-      outputs[i] = await send.sendRecords.executeWithOptions({ summary }, [{ run: runKey, base: plan.request.base, step, layers, chunk: from + i }]);
+      outputs[i] = await sender.sendRecords.executeWithOptions({ summary }, [{ run: runKey, base: plan.request.base, step, layers, chunk: from + i }]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(plan.settings.maxChunksInFlight, window) }, lane));
@@ -178,6 +188,8 @@ export async function setRun(request: RunRequest, options: SetRunOptions = {}): 
   let plan: Plan;
   if (resume) {
     plan = resume.plan;
+  } else if (options.plan) {
+    plan = options.plan;
   } else {
     try {
       plan = await crm.loadPlan.executeWithOptions({ summary: activitySummary.loadPlan(request.integracaoId) }, [{ request }]);
@@ -201,7 +213,8 @@ export async function setRun(request: RunRequest, options: SetRunOptions = {}): 
     const walked = await runStep(step, plan, captured, run, resumed, budget);
     if ('paused' in walked) {
       const progress: RunProgress = { plan, stepIndex: index, captured, integrations, step: walked.paused };
-      return continueAsNew<typeof setRun>(request, { ...options, resume: progress });
+      const { plan: _given, ...carried } = options; // the plan travels in `resume`
+      return continueAsNew<typeof setRun>(request, { ...carried, resume: progress });
     }
     integrations.push(walked.result);
     captured = { ...captured, ...walked.captured };

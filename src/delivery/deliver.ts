@@ -17,10 +17,11 @@ import type { SetStep } from '../plan/types';
 import { bindSql, renderUrlPath, Scope, type ScopeLayers } from '../templating';
 import { callBody, matchFeedback, planCall, splitRequest, type RecordFeedback } from './batch';
 import type { Claim, Ledger, LedgerRecord, Seen } from './ledger';
+import { awaitOverlap, type OverlapOptions } from './overlap';
 import { ON_PICKUP, type FinalStatus } from './states';
 
 export interface DeliveryPorts {
-  ledger: Pick<Ledger, 'claim' | 'markPending' | 'markSent' | 'markFailed' | 'writeBack' | 'markUnchanged'>;
+  ledger: Pick<Ledger, 'claim' | 'markPending' | 'markSent' | 'markFailed' | 'writeBack' | 'markUnchanged' | 'holder' | 'takeOver' | 'abandon'>;
   receiver: Pick<Receiver, 'send'>;
   /** The connection's slot (concurrency, rate, Retry-After waits): the claim and the call happen inside it. */
   limiter: Limiter;
@@ -32,6 +33,8 @@ export interface DeliveryPorts {
   mask(text: string): string;
   /** A digest of a request's text (sha-256 in the worker): what somente_alterados compares. */
   digest(text: string): string;
+  /** How long a record waits for another run sending the same key (overlap.ts); the defaults when absent. */
+  overlap?: OverlapOptions;
 }
 
 /** The integration a record belongs to and the run's variables (captured values, params, built-ins). */
@@ -80,6 +83,12 @@ export async function deliverRecord(record: LedgerRecord, step: DeliveryStep, po
 }
 
 class ClaimLost extends Error {}
+/** The claim found the key in flight in another run (its ledger record `heldBy`). */
+class KeyHeld extends Error {
+  constructor(readonly heldBy: string) {
+    super(`record key in flight in another run (ledger record ${heldBy})`);
+  }
+}
 
 /** A record mapped and ready to be claimed and sent. */
 interface Prepared {
@@ -133,6 +142,7 @@ async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
       if (!attempt) {
         const claimed = await ports.ledger.claim(record, requisicao, digest);
         if (claimed === null) throw new ClaimLost();
+        if (typeof claimed === 'object') throw new KeyHeld(claimed.heldBy);
         attempt = claimed;
       }
       return ports.receiver.send({ link, operation: step.operation ?? undefined, body, returning: step.answer.valueKeys });
@@ -141,6 +151,13 @@ async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
     sent = result.sent === undefined ? undefined : ports.mask(result.sent);
   } catch (err) {
     if (err instanceof ClaimLost) return changedElsewhere(record);
+    if (err instanceof KeyHeld) {
+      // wait outside the slot for the other run, then take its outcome or send (claiming again)
+      const overlap = await awaitOverlap(ports, record, err.heldBy, requisicao, Boolean(step.sqlUpdate));
+      if (overlap === 'send') return send(c, record);
+      if ('retry' in overlap) return { status: 'retry', seq: record.seq, error: overlap.retry };
+      return { status: overlap.taken, seq: record.seq, values: overlap.values };
+    }
     if (!attempt) throw err; // the claim itself failed (the ledger is unreachable): nothing was sent
     return sendFailed(c, record, { id: record.id, attempt }, err);
   }
@@ -324,6 +341,8 @@ async function claimAll(c: Context, call: BatchCall, outcomes: RecordOutcome[]):
     const p = call.members[i]!;
     if (r.status === 'rejected') failure ??= r.reason;
     else if (r.value === null) outcomes.push(changedElsewhere(p.record));
+    // another run is sending this key: the record stays pendente and the chunk's next attempt waits for it
+    else if (typeof r.value === 'object') outcomes.push({ status: 'retry', seq: p.record.seq, error: `record ${p.record.chave} is being sent by another run` });
     else claimed.push({ p, attempt: r.value, element: undefined });
   });
   if (failure !== undefined) {

@@ -17,7 +17,22 @@ import type { CrmPools } from '../crm/pools';
 import { isConfigSqlError } from '../crm/sql-errors';
 import { withTransaction } from '../crm/transaction';
 import { groupCommit } from './group-commit';
-import type { Answer, Claim, Failure, Ledger, LedgerRecord, Ledgers, NewRecord, RecordView, RunKey, Seen, WriteBack, WriteBackResult } from './ledger';
+import type {
+  Answer,
+  Claim,
+  ClaimResult,
+  Failure,
+  HolderView,
+  Ledger,
+  LedgerRecord,
+  Ledgers,
+  NewRecord,
+  RecordView,
+  RunKey,
+  Seen,
+  WriteBack,
+  WriteBackResult,
+} from './ledger';
 
 export type { RecordView };
 
@@ -49,6 +64,9 @@ export function createPgLedger(pool: Pool): Ledger {
     count: (run) => countRecords(pool, run),
     chunkRecords: (run, chunk) => recordsOfChunk(pool, run, chunk),
     claim: (seen, requisicao, digest) => claim({ seen, requisicao, digest }),
+    holder: (id) => holderOf(pool, id),
+    takeOver: (seen, holder, status, requisicao) => takeOver(pool, seen, holder, status, requisicao),
+    abandon: (holder, erro) => markFailed(pool, { id: holder.id, status: 'enviando', tentativas: holder.tentativas }, 'incerto', { erro, tipo: 'transporte' }),
     markPending: (c) => markPending(pool, c),
     markSent: (c, answer) => markSent(pool, c, answer),
     markFailed: (seen, status, failure) => markFailed(pool, seen, status, failure),
@@ -87,21 +105,96 @@ async function recordsOfChunk(db: Queryable, run: RunKey, chunk: number): Promis
   return res.rows;
 }
 
-/** Many claims in one statement (pendente/enviando → enviando); null where a claim was lost. */
-async function claimMany(db: Queryable, claims: Array<{ seen: Seen; requisicao: string; digest?: string }>): Promise<Array<number | null>> {
+/**
+ * Many claims in one transaction (pendente/enviando → enviando); null where a claim was lost, Held where
+ * another run's record of the same key is `enviando` (overlapping runs, SPEC §8). The advisory locks, one
+ * per (integracao_id, chave) taken in key order, make concurrent claims of one key (other workers, other
+ * bases' runs in this batch) look at each other's committed result; DISTINCT ON keeps one claim per key
+ * within the batch itself.
+ */
+async function claimMany(pool: Pool, claims: Array<{ seen: Seen; requisicao: string; digest?: string }>): Promise<ClaimResult[]> {
+  const rows = JSON.stringify(
+    claims.map((c) => ({ id: c.seen.id, status: c.seen.status, tentativas: c.seen.tentativas, requisicao: c.requisicao, digest: c.digest ?? null })),
+  );
+  return withTransaction(pool, async (tx) => {
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(k) FROM (
+         SELECT DISTINCT hashtextextended('integrador.envio:' || integracao_id || ':' || chave, 0) AS k
+           FROM integrador.envio WHERE id IN (SELECT (x->>'id')::bigint FROM jsonb_array_elements($1::jsonb) x) ORDER BY k) keys`,
+      [rows],
+    );
+    const res = await tx.query(
+      `WITH s AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, status text, tentativas integer, requisicao text, digest text)),
+            free AS (
+              SELECT DISTINCT ON (e.integracao_id, e.chave) e.id FROM integrador.envio e JOIN s ON s.id = e.id
+               WHERE e.status = s.status AND e.tentativas = s.tentativas AND e.status IN ('pendente', 'enviando')
+                 AND NOT EXISTS (SELECT 1 FROM integrador.envio o
+                                  WHERE o.integracao_id = e.integracao_id AND o.chave = e.chave AND o.status = 'enviando' AND o.id <> e.id)
+               ORDER BY e.integracao_id, e.chave, e.id)
+       UPDATE integrador.envio e SET status = 'enviando', requisicao = s.requisicao, digest = s.digest, tentativas = e.tentativas + 1, atualizado_em = now()
+         FROM s JOIN free ON free.id = s.id
+        WHERE e.id = s.id AND e.status = s.status AND e.tentativas = s.tentativas
+        RETURNING e.id, e.tentativas`,
+      [rows],
+    );
+    const claimed = new Map<string, number>(res.rows.map((r) => [String(r.id), r.tentativas]));
+    const lost = claims.filter((c) => !claimed.has(String(c.seen.id))).map((c) => c.seen.id);
+    const held = new Map<string, string>();
+    if (lost.length) {
+      const busy = await tx.query(
+        `SELECT e.id, min(o.id) AS holder FROM integrador.envio e
+           JOIN integrador.envio o ON o.integracao_id = e.integracao_id AND o.chave = e.chave AND o.status = 'enviando' AND o.id <> e.id
+          WHERE e.id = ANY($1::bigint[]) AND e.status IN ('pendente', 'enviando') GROUP BY e.id`,
+        [lost],
+      );
+      for (const r of busy.rows) held.set(String(r.id), String(r.holder));
+    }
+    return claims.map((c): ClaimResult => {
+      const id = String(c.seen.id);
+      const holder = held.get(id);
+      return claimed.get(id) ?? (holder ? { heldBy: holder } : null);
+    });
+  });
+}
+
+async function holderOf(db: Queryable, id: string): Promise<HolderView> {
   const res = await db.query(
-    `UPDATE integrador.envio e SET status = 'enviando', requisicao = s.requisicao, digest = s.digest, tentativas = e.tentativas + 1, atualizado_em = now()
-       FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, status text, tentativas integer, requisicao text, digest text)
-      WHERE e.id = s.id AND e.status = s.status AND e.tentativas = s.tentativas AND e.status IN ('pendente', 'enviando')
-      RETURNING e.id, e.tentativas`,
+    `SELECT id, workflow_id, status, requisicao, resposta, valores, tentativas,
+            (extract(epoch FROM now() - atualizado_em) * 1000)::float8 AS idle_ms
+       FROM integrador.envio WHERE id = $1`,
+    [id],
+  );
+  const r = res.rows[0];
+  return {
+    id: String(r.id),
+    workflowId: r.workflow_id,
+    status: r.status,
+    requisicao: r.requisicao,
+    resposta: r.resposta,
+    valores: r.valores,
+    tentativas: r.tentativas,
+    idleMs: Number(r.idle_ms),
+  };
+}
+
+async function takeOver(db: Queryable, seen: Seen, holder: HolderView, status: 'gravado' | 'enviado', requisicao: string): Promise<boolean> {
+  // the claim (tentativas + 1) and the taken outcome in one statement: pendente → enviando → gravado/enviado
+  const res = await db.query(
+    `UPDATE integrador.envio SET status = $4, requisicao = $5, resposta = $6, valores = $7, enviado_por = $8,
+            tentativas = tentativas + 1, erro = NULL, erro_tipo = NULL, enviado_em = now(), atualizado_em = now()
+      WHERE id = $1 AND status = $2 AND tentativas = $3 AND status = 'pendente'`,
     [
-      JSON.stringify(
-        claims.map((c) => ({ id: c.seen.id, status: c.seen.status, tentativas: c.seen.tentativas, requisicao: c.requisicao, digest: c.digest ?? null })),
-      ),
+      seen.id,
+      seen.status,
+      seen.tentativas,
+      status,
+      requisicao,
+      JSON.stringify(holder.resposta ?? null),
+      JSON.stringify(holder.valores ?? {}),
+      holder.workflowId,
     ],
   );
-  const claimed = new Map<string, number>(res.rows.map((r) => [String(r.id), r.tentativas]));
-  return claims.map((c) => claimed.get(String(c.seen.id)) ?? null);
+  return res.rowCount === 1;
 }
 
 /** The newest successful digest per key (index envio_ultimo_sucesso): one probe per key. */
@@ -263,7 +356,7 @@ const SETTLEMENTS_OF_E = `(SELECT jsonb_agg(jsonb_build_object('numero', l.numer
 /** Every record of one execution (a run and its continue-as-new chain). */
 export async function recordsOfExecution(db: Queryable, execucaoId: string): Promise<RecordView[]> {
   const res = await db.query(
-    `SELECT integracao_id, chave, status, valores, erro, erro_tipo, tentativas, atualizado_em, ${SETTLEMENTS_OF_E}
+    `SELECT integracao_id, chave, status, valores, erro, erro_tipo, tentativas, atualizado_em, enviado_por, ${SETTLEMENTS_OF_E}
        FROM integrador.envio e WHERE execucao_id = $1 ORDER BY id`,
     [execucaoId],
   );
@@ -283,7 +376,7 @@ export async function recordOfExecution(db: Queryable, execucaoId: string, integ
 /** Every record of the newest execution of a workflow id, for the API and the CLI. */
 export async function recordsOfWorkflow(db: Queryable, workflowId: string): Promise<RecordView[]> {
   const res = await db.query(
-    `SELECT integracao_id, chave, status, valores, erro, erro_tipo, tentativas, atualizado_em, ${SETTLEMENTS_OF_E}
+    `SELECT integracao_id, chave, status, valores, erro, erro_tipo, tentativas, atualizado_em, enviado_por, ${SETTLEMENTS_OF_E}
        FROM integrador.envio e
       WHERE execucao_id = (SELECT execucao_id FROM integrador.envio WHERE workflow_id = $1 ORDER BY criado_em DESC, id DESC LIMIT 1)
       ORDER BY id`,

@@ -43,6 +43,8 @@ export interface RecordView {
   erro_tipo: ErrorKind | null;
   tentativas: number;
   atualizado_em: Date;
+  /** The run (workflow id) that sent it, when this run took that run's outcome without sending (overlapping runs). */
+  enviado_por?: string | null;
   /** The settlements a person made of this record, oldest first; null when none. */
   liquidacoes?: SettlementView[] | null;
 }
@@ -68,6 +70,27 @@ export type Seen = Pick<LedgerRecord, 'id' | 'status' | 'tentativas'>;
 export interface Claim {
   id: string;
   attempt: number;
+}
+
+/** The claim found the record key in flight in another run (overlapping runs): `heldBy`, that run's ledger record id. */
+export interface Held {
+  heldBy: string;
+}
+
+/** The attempt number that owns the send; null when another attempt moved the record on; Held when another run is sending the key. */
+export type ClaimResult = number | null | Held;
+
+/** Another run's record of the same key, as a waiting run reads it (overlap.ts). */
+export interface HolderView {
+  id: string;
+  workflowId: string;
+  status: RecordStatus;
+  requisicao: string | null;
+  resposta: unknown;
+  valores: Record<string, unknown> | null;
+  tentativas: number;
+  /** How long ago the record last changed (for `enviando`: since it was claimed). */
+  idleMs: number;
 }
 
 /** The receiver's answer and the values captured from it. `sent`: the wire text, when it should replace the mapped request. */
@@ -109,9 +132,19 @@ export interface Ledger {
   chunkRecords(run: RunKey, chunk: number): Promise<LedgerRecord[]>;
   /**
    * pendente (or enviando after a crash) → enviando before the call, committed before anything is sent.
-   * The attempt number that owns the send, or null when another attempt moved the record on.
+   * The attempt number that owns the send, or null when another attempt moved the record on. Refused
+   * (Held) while another run's record of the same key is `enviando`: a key is in flight in one run at a time.
    */
-  claim(seen: Seen, requisicao: string, digest?: string): Promise<number | null>;
+  claim(seen: Seen, requisicao: string, digest?: string): Promise<ClaimResult>;
+  /** Another run's record (Held.heldBy), as it is now. */
+  holder(id: string): Promise<HolderView>;
+  /**
+   * pendente → (enviando →) gravado/enviado in one statement, without sending: `holder` sent the same request and ended so; its answer and
+   * values are copied and `enviado_por` names its run. False when another attempt moved `seen` on.
+   */
+  takeOver(seen: Seen, holder: HolderView, status: 'gravado' | 'enviado', requisicao: string): Promise<boolean>;
+  /** enviando → incerto for another run's record abandoned mid-send (its run stopped); false when it moved on. */
+  abandon(holder: HolderView, erro: string): Promise<boolean>;
   /** enviando → pendente: the request cannot have been processed, so it may be sent again. */
   markPending(claim: Claim): Promise<boolean>;
   /** enviando → enviado: the answer is kept, so a retried attempt writes back without resending. */

@@ -50,6 +50,9 @@ export const TRANSITIONS = [
   { from: 'incerto', to: 'descartado', when: 'descartar, with a reason', by: 'person' },
   { from: 'incerto', to: 'pendente', when: 'reenviar: sent once more (by the settlement, through deliverRecord)', by: 'person' },
   { from: 'erro', to: 'pendente', when: 'reenviar after the data was fixed: the consulta is run again for this key', by: 'person' },
+  // overlapping runs (overlap.ts): claimed once the other run is done and recorded in the same statement
+  { from: 'enviando', to: 'gravado', when: 'another run sent the same request and ended gravado: taken, nothing sent', by: 'attempt' },
+  { from: 'enviando', to: 'enviado', when: 'another run sent the same request and ended enviado (no sql_update): taken', by: 'attempt' },
 ] as const satisfies readonly Transition[];
 
 export function isAllowed(from: RecordStatus, to: RecordStatus): boolean {

@@ -10,6 +10,8 @@ export interface RecordAnswer {
   attempts: number;
   /** The settlements a person made of it (confirmar, reenviar, descartar), oldest first; absent when none. */
   settlements?: SettlementView[];
+  /** The run (workflow id) that sent it, when this run took that run's outcome (overlapping runs). */
+  sentBy?: string;
 }
 
 /** One ledger record as the answers show it. */
@@ -18,7 +20,7 @@ export function recordAnswer(r: RecordView): RecordAnswer {
   const message =
     r.status === 'descartado' && last
       ? `descartado by ${last.por}: ${last.motivo ?? ''}`
-      : (r.erro ?? (r.status === 'gravado' || r.status === 'enviado' ? 'OK' : r.status));
+      : (r.erro ?? (r.status === 'gravado' || r.status === 'enviado' ? (r.enviado_por ? `OK: sent by run ${r.enviado_por}` : 'OK') : r.status));
   return {
     key: r.chave,
     status: r.status,
@@ -26,6 +28,7 @@ export function recordAnswer(r: RecordView): RecordAnswer {
     message,
     attempts: r.tentativas,
     ...(r.liquidacoes?.length ? { settlements: r.liquidacoes } : {}),
+    ...(r.enviado_por ? { sentBy: r.enviado_por } : {}),
   };
 }
 

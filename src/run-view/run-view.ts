@@ -1,6 +1,6 @@
 // The state of one run, for GET /execucoes/{workflowId} and `integrador status`: Temporal's status and the
 // ledger's records, in the /integrar answer's shape plus `status` (running | completed | failed).
-// While a run is going, its integrations come from the plan recorded in history (loadPlan's result) and
+// While a run is going, its integrations come from the plan recorded in history (its input or loadPlan's result) and
 // their status from the ledger so far.
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -39,11 +39,19 @@ export interface RunView {
 
 const FINAL_OK = new Set(['gravado', 'enviado']);
 
-/** The steps of the plan, from the completed loadPlan activity in the run's history; [] before it completes. */
+/**
+ * The steps of the plan, from the run's input (the plan /integrar handed it) or the completed loadPlan
+ * activity in the run's history; [] before it completes.
+ */
 export async function planStepsOf(handle: WorkflowHandle): Promise<Array<{ id: number; name: string }>> {
   const history = await handle.fetchHistory();
   const scheduled = new Set<string>();
   for (const event of history.events ?? []) {
+    const given = event.workflowExecutionStartedEventAttributes?.input?.payloads?.[1];
+    if (given) {
+      const options = defaultPayloadConverter.fromPayload<{ plan?: Plan }>(given);
+      if (options?.plan) return options.plan.steps.map((step) => ({ id: step.id, name: step.nome }));
+    }
     const s = event.activityTaskScheduledEventAttributes;
     if (s?.activityType?.name === 'loadPlan') scheduled.add(String(event.eventId));
     const done = event.activityTaskCompletedEventAttributes;

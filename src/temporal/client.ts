@@ -104,12 +104,17 @@ export function runSearchAttributes(request: RunRequest, preview?: RunPreview) {
   ];
 }
 
+export interface StartOptions {
+  /** The plan the caller built and checked just now: the run takes it instead of loading it again. */
+  plan?: Plan;
+}
+
 export interface IntegradorClient {
   /**
    * Starts a run, or joins the one already running for the same request. `preview` (the checked plan)
    * only names the integrations in the Temporal UI.
    */
-  start(request: RunRequest, preview?: RunPreview): Promise<WorkflowHandle>;
+  start(request: RunRequest, preview?: RunPreview, options?: StartOptions): Promise<WorkflowHandle>;
   /** Starts (or joins) a run and waits for its result. */
   run(request: RunRequest): Promise<RunResult>;
   handle(workflowId: string): WorkflowHandle;
@@ -121,9 +126,9 @@ export async function createIntegradorClient(config: Partial<TemporalConfig> = {
   const connection = await Connection.connect(connectionOptions(config));
   const client = new Client({ connection, namespace: config.namespace ?? DEFAULT_NAMESPACE });
   const taskQueue = config.taskQueue ?? DEFAULT_TASK_QUEUE;
-  const start = (request: RunRequest, preview?: RunPreview) =>
+  const start = (request: RunRequest, preview?: RunPreview, options: StartOptions = {}) =>
     client.workflow.start(SET_RUN_WORKFLOW, {
-      args: [request],
+      args: options.plan ? [request, { plan: options.plan }] : [request],
       taskQueue,
       workflowId: setRunWorkflowId(request),
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,

@@ -92,6 +92,16 @@ describe('replay of committed SET run histories', () => {
     ]);
   });
 
+  test('v4 (a button run): the plan comes from /integrar and the query is a local activity, so only the send is scheduled', () => {
+    const { history } = load('set-run-success-v4.json');
+    const scheduled = history.events
+      .filter((e: any) => e.activityTaskScheduledEventAttributes)
+      .map((e: any) => e.activityTaskScheduledEventAttributes.activityType.name);
+    assert.deepEqual(scheduled, ['sendRecords']);
+    const markers = history.events.filter((e: any) => e.markerRecordedEventAttributes).map((e: any) => e.markerRecordedEventAttributes.markerName);
+    assert.ok(markers.includes('core_local_activity'), `markers: ${markers.join(', ')}`);
+  });
+
   test('the outcome upsert is a command replay checks: a v3 history without it fails to replay (negative control)', async () => {
     // so without patched('set-run-resultado') every history recorded before it (v1, v2) would fail the same way
     const { workflowId, history } = load('set-run-business-error-v3.json');

@@ -25,6 +25,7 @@ const PURE = [
   'src/delivery/group-commit.ts',
   // what a settlement workflow is given and answers
   'src/settlement/types.ts',
+  'src/delivery/overlap.ts',
 ];
 const FORBIDDEN = new Set([
   ...builtinModules,

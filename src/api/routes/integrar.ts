@@ -24,7 +24,8 @@ export function integrarRoutes(app: FastifyInstance, deps: Required<Pick<AppDeps
     checkToken(base, token, request.empresaId);
     // refuse a request the run would refuse, before a workflow exists (same messages as loadPlan)
     const plan = await planFromCrm(crm.pool(request.base), base, request, config.run);
-    const handle = await client.start(request, plan);
+    // the run takes this plan instead of loading it again (a joined run keeps its own)
+    const handle = await client.start(request, plan, { plan });
     requestFacts.update(req, { workflowId: handle.workflowId });
     if (!wait) return reply.status(202).send({ success: true, message: 'started', workflowId: handle.workflowId });
     let timer: NodeJS.Timeout | undefined;

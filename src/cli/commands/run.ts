@@ -75,7 +75,7 @@ export function registerRun(program: Command): void {
       try {
         // the API's check: a request the run would refuse is refused before a workflow exists
         const plan = await planFromCrm(pool, base, request, config.run);
-        const handle = await client.start(request, plan);
+        const handle = await client.start(request, plan, { plan });
         process.stderr.write(`workflow ${handle.workflowId}\n`);
         const progress = createProgress();
         let finished = false;

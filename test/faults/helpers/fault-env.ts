@@ -33,7 +33,7 @@ export interface FaultEnvOptions {
   records: number;
   temporalAddress?: string;
   connection?: Record<string, unknown>;
-  run?: { chunkSize: number; maxChunksInFlight: number };
+  run?: { chunkSize: number; maxChunksInFlight: number; chunksPerWorker?: number };
 }
 
 export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {

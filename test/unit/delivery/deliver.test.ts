@@ -309,7 +309,7 @@ describe('deliverRecord: another attempt changed the record (claim lost, changed
       script: async () => {
         // a newer attempt resent it (safeToResend) and wrote it back
         const seen = s.ledger.read('1');
-        const attempt = (await s.ledger.claim(seen, '{}'))!;
+        const attempt = (await s.ledger.claim(seen, '{}')) as number;
         await s.ledger.writeBack({ recordId: '1', attempt, sql: { text: 'UPDATE', values: [] }, answer: { resposta: {}, valores: {} } });
         return accepted(7007);
       },
@@ -354,6 +354,107 @@ describe('deliverRecord: somente_alterados', () => {
     const outcome = await deliverRecord(record, { step: g5Step(), layers, previous: new Map([[record.chave, 'other']]) }, ports(ledger, receiver));
     assert.equal(outcome.status, 'gravado');
     assert.equal(receiver.calls.length, 1);
+  });
+});
+
+describe('deliverRecord: overlapping runs (a record key in flight in another run)', () => {
+  const fast = { overlap: { waitLimitMs: 2_000, pollMs: 5, abandonedAfterMs: 60_000 } };
+  const row = { id: 1, nome: 'Cliente X' };
+  const request = JSON.stringify({ parameters: { nomCli: 'Cliente X' } });
+  const later = (ms: number, work: () => Promise<unknown>) => new Promise((r) => setTimeout(() => r(work()), ms));
+
+  /** Run A's record of key 42, claimed (`enviando`) with `requisicao`, and run B's pendente record of the same key. */
+  async function overlapping(s: ReturnType<typeof setup>, linhaB: Record<string, unknown> = row) {
+    const a = s.ledger.add({ chave: '42', linha: row, workflowId: 'run-a' });
+    const attempt = (await s.ledger.claim(a, request)) as number;
+    const b = s.ledger.add({ chave: '42', linha: linhaB, workflowId: 'run-b' });
+    return { a, attempt, b };
+  }
+
+  test('pendente → gravado: the other run sent the same request and wrote it back; taken without sending', async () => {
+    const s = setup({ ports: fast });
+    const { a, attempt, b } = await overlapping(s);
+    const done = later(30, () =>
+      s.ledger.writeBack({ recordId: a.id, attempt, sql: { text: 'UPDATE', values: [] }, answer: { resposta: { ok: 1 }, valores: { codCli: 900 } } }),
+    );
+    const outcome = await s.deliver(b);
+    await done;
+    assert.deepEqual(outcome, { status: 'gravado', seq: b.seq, values: { codCli: 900 } });
+    assert.equal(s.receiver.calls.length, 0, 'run B sent nothing');
+    assert.deepEqual(s.ledger.writtenBack, [a.id], 'written back once, by run A');
+    const stored = s.ledger.read(b.id);
+    assert.equal(stored.enviadoPor, 'run-a');
+    assert.deepEqual(stored.valores, { codCli: 900 });
+  });
+
+  test('pendente → enviado: the same request ended enviado where there is no sql_update', async () => {
+    const s = setup({ ports: fast, step: { sqlUpdate: null } });
+    const { a, attempt, b } = await overlapping(s);
+    const done = later(30, () => s.ledger.markSent({ id: a.id, attempt }, { resposta: {}, valores: { codCli: 901 } }));
+    assert.deepEqual(await s.deliver(b), { status: 'enviado', seq: b.seq, values: { codCli: 901 } });
+    await done;
+    assert.equal(s.receiver.calls.length, 0);
+    assert.equal(s.ledger.read(b.id).enviadoPor, 'run-a');
+  });
+
+  test('an enviado holder with a write-back still due is waited for (writing it back here would apply it twice)', async () => {
+    const s = setup({ ports: fast });
+    const { a, attempt, b } = await overlapping(s);
+    // run B is already waiting when run A's answer is kept (enviado) and written back by A's retried attempt
+    const sent = later(20, () => s.ledger.markSent({ id: a.id, attempt }, { resposta: {}, valores: { codCli: 902 } }));
+    const done = later(60, () => s.ledger.writeBack({ recordId: a.id, attempt, sql: { text: 'UPDATE', values: [] } }));
+    assert.equal((await s.deliver(b)).status, 'gravado');
+    await Promise.all([sent, done]);
+    assert.deepEqual(s.ledger.writtenBack, [a.id]);
+    assert.equal(s.receiver.calls.length, 0);
+  });
+
+  test('a different request (the CRM row changed between runs) is sent once the other run is done', async () => {
+    const s = setup({ ports: fast });
+    const { a, attempt, b } = await overlapping(s, { id: 1, nome: 'Cliente X renamed' });
+    let holderDone = false;
+    const done = later(30, async () => {
+      await s.ledger.writeBack({ recordId: a.id, attempt, sql: { text: 'UPDATE', values: [] }, answer: { resposta: {}, valores: { codCli: 903 } } });
+      holderDone = true;
+    });
+    const outcome = await s.deliver(b);
+    await done;
+    assert.equal(outcome.status, 'gravado');
+    assert.equal(s.receiver.calls.length, 1);
+    assert.ok(holderDone, 'sent only after run A was done');
+    assert.deepEqual(s.receiver.calls[0]!.body, { parameters: { nomCli: 'Cliente X renamed' } });
+    assert.equal(s.ledger.read(b.id).enviadoPor, null);
+  });
+
+  test('the other run ended incerto (its worker died mid-send): this run sends', async () => {
+    const s = setup({ ports: fast });
+    const { a, attempt, b } = await overlapping(s);
+    const done = later(30, () =>
+      s.ledger.markFailed({ id: a.id, status: 'enviando', tentativas: attempt }, 'incerto', { erro: UNCERTAIN_AFTER_CRASH, tipo: 'transporte' }),
+    );
+    assert.equal((await s.deliver(b)).status, 'gravado');
+    await done;
+    assert.equal(s.receiver.calls.length, 1);
+  });
+
+  test('a holder enviando longer than any live send (its run was terminated) is marked incerto, and this run sends', async () => {
+    const s = setup({ ports: fast });
+    const { a, b } = await overlapping(s);
+    s.ledger.idleMs = 61_000;
+    assert.equal((await s.deliver(b)).status, 'gravado');
+    assert.equal(s.ledger.read(a.id).status, 'incerto');
+    assert.match(s.ledger.read(a.id).erro!, /its run stopped while sending/);
+    assert.equal(s.receiver.calls.length, 1);
+  });
+
+  test('still in flight at the wait limit: left to the retried attempt, nothing sent', async () => {
+    const s = setup({ ports: { overlap: { waitLimitMs: 30, pollMs: 5, abandonedAfterMs: 60_000 } } });
+    const { b } = await overlapping(s);
+    const outcome = await s.deliver(b);
+    assert.equal(outcome.status, 'retry');
+    assert.match((outcome as { error: string }).error, /still in flight in another run/);
+    assert.equal(s.ledger.read(b.id).status, 'pendente');
+    assert.equal(s.receiver.calls.length, 0);
   });
 });
 

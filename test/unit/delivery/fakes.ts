@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import { parseAnswerRules } from '../../../src/answer';
 import type { SendRequest, SendResult } from '../../../src/connectors/types';
 import type { DeliveryPorts } from '../../../src/delivery/deliver';
-import type { Answer, Claim, Failure, Ledger, LedgerRecord, Seen, WriteBack, WriteBackResult } from '../../../src/delivery/ledger';
+import type { Answer, Claim, ClaimResult, Failure, HolderView, Ledger, LedgerRecord, Seen, WriteBack, WriteBackResult } from '../../../src/delivery/ledger';
 import { isAllowed, type RecordStatus } from '../../../src/delivery/states';
 import type { SetStep } from '../../../src/plan/types';
 
 /** Every move any fake ledger made in this process, `from→to`: the table's coverage. */
 export const movesSeen = new Set<string>();
 
-type Stored = LedgerRecord & { requisicao: string | null };
+type Stored = LedgerRecord & { requisicao: string | null; workflowId: string; enviadoPor: string | null };
 
 export class FakeLedger implements Omit<Ledger, 'insert' | 'count' | 'chunkRecords'> {
   readonly records = new Map<string, Stored>();
@@ -23,6 +23,8 @@ export class FakeLedger implements Omit<Ledger, 'insert' | 'count' | 'chunkRecor
   /** The next claim fails with this (the ledger is unreachable). */
   failNextClaim: Error | undefined;
   private nextId = 1;
+  /** What holder() says about how long a record has not changed. */
+  idleMs = 0;
 
   add(fields: Partial<Stored> = {}): LedgerRecord {
     const id = String(this.nextId++);
@@ -38,6 +40,8 @@ export class FakeLedger implements Omit<Ledger, 'insert' | 'count' | 'chunkRecor
       erro_tipo: null,
       tentativas: 0,
       requisicao: null,
+      workflowId: 'run-a',
+      enviadoPor: null,
       ...fields,
     };
     this.records.set(id, record);
@@ -61,7 +65,7 @@ export class FakeLedger implements Omit<Ledger, 'insert' | 'count' | 'chunkRecor
     return r.status === seen.status && r.tentativas === seen.tentativas ? r : undefined;
   }
 
-  async claim(seen: Seen, requisicao: string): Promise<number | null> {
+  async claim(seen: Seen, requisicao: string): Promise<ClaimResult> {
     if (this.failNextClaim) {
       const err = this.failNextClaim;
       this.failNextClaim = undefined;
@@ -69,6 +73,8 @@ export class FakeLedger implements Omit<Ledger, 'insert' | 'count' | 'chunkRecor
     }
     const r = this.at(seen);
     if (!r || (r.status !== 'pendente' && r.status !== 'enviando')) return null;
+    const other = [...this.records.values()].find((o) => o.id !== r.id && o.chave === r.chave && o.status === 'enviando');
+    if (other) return { heldBy: other.id };
     this.move(r, 'enviando');
     r.tentativas++;
     r.requisicao = requisicao;
@@ -88,6 +94,35 @@ export class FakeLedger implements Omit<Ledger, 'insert' | 'count' | 'chunkRecor
     this.move(r, 'inalterado');
     r.requisicao = requisicao;
     return true;
+  }
+
+  async holder(id: string): Promise<HolderView> {
+    const r = this.read(id);
+    return {
+      id,
+      workflowId: r.workflowId,
+      status: r.status,
+      requisicao: r.requisicao,
+      resposta: r.resposta,
+      valores: r.valores,
+      tentativas: r.tentativas,
+      idleMs: this.idleMs,
+    };
+  }
+
+  async takeOver(seen: Seen, holder: HolderView, status: 'gravado' | 'enviado', requisicao: string): Promise<boolean> {
+    const r = this.at(seen);
+    if (!r || r.status !== 'pendente') return false;
+    // claimed and recorded in one statement: the key is free once the other run is done
+    this.move(r, 'enviando');
+    r.tentativas++;
+    this.move(r, status);
+    Object.assign(r, { requisicao, resposta: holder.resposta, valores: holder.valores, enviadoPor: holder.workflowId, erro: null, erro_tipo: null });
+    return true;
+  }
+
+  async abandon(holder: HolderView, erro: string): Promise<boolean> {
+    return this.markFailed({ id: holder.id, status: 'enviando', tentativas: holder.tentativas }, 'incerto', { erro, tipo: 'transporte' });
   }
 
   async markPending(claim: Claim): Promise<boolean> {

@@ -31,6 +31,8 @@ test('the transitions table, printed', () => {
       'incerto  → descartado descartar, with a reason',
       'incerto  → pendente reenviar: sent once more (by the settlement, through deliverRecord)',
       'erro     → pendente reenviar after the data was fixed: the consulta is run again for this key',
+      'enviando → gravado  another run sent the same request and ended gravado: taken, nothing sent',
+      'enviando → enviado  another run sent the same request and ended enviado (no sql_update): taken',
     ].join('\n'),
   );
 });
