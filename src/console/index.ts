@@ -20,14 +20,11 @@ import { exchangesOfExecution } from '../delivery/run-reads';
 import { isComponentLink } from '../model';
 import { BASE_KEY, EMPRESA_KEY, type IntegradorClient } from '../temporal/client';
 import { configView } from './config-view';
-import { PageError } from './page-error';
+import { PageError, type Render } from './page';
 import { recordPages } from './record-pages';
 import { messages } from './messages.pt-BR';
 import { listRuns, OUTCOMES, type Outcome, type RunFilter } from './runs';
 import { baseConfigOf, maySee, operatorOf, SESSION_SECONDS, sessionKey, type Operator } from './session';
-
-/** Renders a page with the layout's data (messages, helpers, the CSRF token when a form is on it). */
-export type Render = (req: FastifyRequest, reply: FastifyReply, page: string, data: Record<string, unknown>, operator?: Operator) => unknown;
 
 export interface ConsoleOptions {
   config: AppConfig;

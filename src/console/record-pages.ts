@@ -13,9 +13,8 @@ import { capturedBy } from '../plan/build-plan';
 import { previewRun } from '../preview/preview';
 import { DEFAULT_PREVIEW_LIMIT, toPreviewRequest } from '../preview/preview-request';
 import type { IntegradorClient } from '../temporal/client';
-import type { Render } from './index';
 import { messages as t } from './messages.pt-BR';
-import { PageError } from './page-error';
+import { PageError, type Render } from './page';
 import { maySee, type Operator } from './session';
 import { ACTIONS_OF, settle, SETTLE_ACTIONS, type SettleAction, type SettleAsk } from './settle';
 
