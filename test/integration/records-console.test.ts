@@ -2,6 +2,7 @@
 // lists the incerto left by a receiver that dropped the connection after processing and the erro records
 // with the receiver's reason, each with its settle forms and a confirmation page; Prévia shows what a run
 // would send (the SOAP envelope) while the G5 receiver gets nothing. Screenshots as in console.test.ts.
+// Named to sort after console.test.ts: its runs (base demo, same Temporal) must not reach that file's run list.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
