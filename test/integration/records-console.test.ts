@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { seedDemoChain } from '../../src/dev/demo-seed';
 import { G5_PASSWORD, integrar, startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -61,6 +62,7 @@ describe('console pendências and prévia in chromium', { skip: !existsSync(CHRO
           [XSS],
         );
         await crm.query(`DELETE FROM integrador.regras WHERE campos_integracao_id = 108 AND tipo = 'SOMENTE_DIGITOS'`);
+        await seedDemoChain(crm); // 19 → 21 → 22, as `integrador dev` seeds it, for the preview's stand-ins
       },
     });
     await env.app.listen({ port: 0, host: '127.0.0.1' });
@@ -113,6 +115,14 @@ describe('console pendências and prévia in chromium', { skip: !existsSync(CHRO
     assert.equal(await page.$(`${actions('6')} form.confirmar`), null);
     assert.equal(await page.$(`${actions('6')} form.descartar`), null);
     await shot('pendencias');
+    // the company filter, and a bad one
+    await go('/console/pendencias?empresa=1');
+    assert.equal((await page.$$('tr.pending-record')).length, 3);
+    await go('/console/pendencias?empresa=2');
+    assert.ok(await page.$('#sem-pendencias'));
+    assert.equal(await go('/console/pendencias?empresa=abc'), 400);
+    assert.match(await text('#erro'), /empresa/);
+    await go('/console/pendencias');
     await Promise.all([page.waitForNavigation(), page.click(`${row('6')} a.run-link`)]);
     assert.match(await text('tr.record td.message'), /inválido/);
   });
@@ -180,6 +190,17 @@ describe('console pendências and prévia in chromium', { skip: !existsSync(CHRO
     assert.ok((await text('#previa-19 pre.request')).includes(XSS));
     assert.equal(await page.$('main img'), null);
     assert.deepEqual(dialogs, []);
+    // a later integration uses the stand-in given for what an earlier one would capture
+    await page.select('#integracao', '21');
+    await page.$eval('#parametros', (el) => ((el as unknown as El).value = ''));
+    await page.type('#parametros', 'contaId=1');
+    await page.type('#valores', 'codCli=1001');
+    assert.equal(await submit('#simular'), 200);
+    assert.match(await text('#previa-resultado'), /Plano: 19 SET-WS-CONTAS → 21 SET-WS-CONTATOS/);
+    assert.match(await text('#previa-21'), /Valores substitutos usados: codCli=1001/);
+    assert.match(await text('#previa-21 pre.envelope'), /<codCli>1001<\/codCli>/);
+    await page.$eval('#valores', (el) => ((el as unknown as El).value = ''));
+    await page.select('#integracao', '19');
     // a bad line and a missing required parameter are explained on the form
     await page.$eval('#parametros', (el) => ((el as unknown as El).value = ''));
     await page.type('#parametros', 'contaId');
