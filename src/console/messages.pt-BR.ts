@@ -75,6 +75,7 @@ export const messages = {
     answer: 'Resposta do receptor',
     nothing: '(nada registrado)',
     noRecords: 'Nenhum registro.',
+    toPending: 'resolver em Pendências',
     issues: 'Problemas de configuração',
     notFound: (id: string) => `Execução ${id} não encontrada nesta base.`,
   },

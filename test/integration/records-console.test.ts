@@ -125,6 +125,9 @@ describe('console pendências and prévia in chromium', { skip: !existsSync(CHRO
     await go('/console/pendencias');
     await Promise.all([page.waitForNavigation(), page.click(`${row('6')} a.run-link`)]);
     assert.match(await text('tr.record td.message'), /inválido/);
+    // and the run page leads back to Pendências
+    await Promise.all([page.waitForNavigation(), page.click('tr.record a.to-pending')]);
+    assert.match(page.url(), /\/console\/pendencias$/);
   });
 
   test('each settle action asks for confirmation first, then answers through settle()', async () => {
