@@ -164,6 +164,27 @@ describe('console pendências and prévia in chromium', { skip: !existsSync(CHRO
       assert.equal(await submit(`${actions('6')} form.reenviar button`), 200);
       assert.match(await text('#pergunta'), /mais uma vez/);
     }
+    // what the browser's required fields stop is checked by the server too
+    const cookie = (await browser.cookies()).find((c) => c.name === 'integrador_console')!;
+    const csrf = await page.$eval('input[name=_csrf]', (el) => (el as unknown as El).value);
+    const act = async (fields: Record<string, string>) => {
+      const res = await fetch(`${base}/console/pendencias/acao`, {
+        method: 'POST',
+        headers: { cookie: `integrador_console=${cookie.value}`, 'content-type': 'application/x-www-form-urlencoded', origin: base },
+        body: new URLSearchParams({ _csrf: csrf, workflowId: runs.incerto!, integracaoId: '19', chave: '2', ...fields }).toString(),
+      });
+      return [res.status, await res.text()] as const;
+    };
+    const [noValue, noValueText] = await act({ acao: 'confirmar', 'valor.codCli': ' ' });
+    assert.equal(noValue, 400);
+    assert.match(noValueText, /Informe o valor de codCli/);
+    const [noReason, noReasonText] = await act({ acao: 'descartar', motivo: '' });
+    assert.equal(noReason, 400);
+    assert.match(noReasonText, /Informe o motivo/);
+    const [onErro, onErroText] = await act({ acao: 'descartar', motivo: 'x', workflowId: runs.erro!, chave: '6' });
+    assert.equal(onErro, 409);
+    assert.match(onErroText, /descartar não se aplica a um registro erro/);
+    assert.equal((await act({ acao: 'apagar' }))[0], 400);
     assert.deepEqual(dialogs, []);
   });
 
