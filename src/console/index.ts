@@ -20,6 +20,8 @@ import { exchangesOfExecution } from '../delivery/run-reads';
 import { isComponentLink } from '../model';
 import { BASE_KEY, EMPRESA_KEY, type IntegradorClient } from '../temporal/client';
 import { configView } from './config-view';
+import { PageError, type Render } from './page';
+import { recordPages } from './record-pages';
 import { messages } from './messages.pt-BR';
 import { listRuns, OUTCOMES, type Outcome, type RunFilter } from './runs';
 import { baseConfigOf, maySee, operatorOf, SESSION_SECONDS, sessionKey, type Operator } from './session';
@@ -63,14 +65,22 @@ const pretty = (value: unknown): string => {
   return JSON.stringify(value, null, 2);
 };
 
-/** A page that refuses: the status and the sentence shown. */
-class PageError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
+/** An envelope with one element per line, for reading; the text between tags is left as it is. */
+export function indentXml(xml: string): string {
+  let depth = 0;
+  return xml
+    .replace(/>\s*</g, '>\n<')
+    .split('\n')
+    .map((line) => {
+      const closing = /^<\//.test(line);
+      const opens = /^<[^!?/][^>]*[^/]>/.test(line) || /^<[^!?/>]>/.test(line);
+      const selfClosed = opens && new RegExp(`</[^>]+>$`).test(line);
+      if (closing) depth = Math.max(0, depth - 1);
+      const out = '  '.repeat(depth) + line;
+      if (opens && !selfClosed && !closing) depth++;
+      return out;
+    })
+    .join('\n');
 }
 
 /** The run page's link into the Temporal Web UI, when its address is known (temporal.uiUrl). */
@@ -125,11 +135,12 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
     if (origin === 'null') throw new PageError(403, t.errors.forbidden);
   });
 
-  const render = (req: FastifyRequest, reply: FastifyReply, page: string, data: Record<string, unknown>, operator?: Operator) =>
+  const render: Render = (req, reply, page, data, operator) =>
     reply.type('text/html; charset=utf-8').view(page, {
       t,
       when,
       pretty,
+      xml: indentXml,
       prefix: PREFIX,
       operator,
       // only pages with a form touch the session: an error page answering another site's request must not
@@ -297,4 +308,6 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
     const view = await configView(operator.baseConfig, operator.empresas);
     return render(req, reply, 'config', { view }, operator);
   });
+
+  recordPages(app, { config, client, crm, render, signedIn });
 }
