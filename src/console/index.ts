@@ -6,7 +6,6 @@ import csrfProtection from '@fastify/csrf-protection';
 import secureSession from '@fastify/secure-session';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { runView } from '../run-view';
@@ -18,10 +17,11 @@ import type { CrmPools } from '../crm/pools';
 import { RequestError } from '../errors';
 import { exchangesOfExecution } from '../delivery/run-reads';
 import { isComponentLink } from '../model';
-import { BASE_KEY, EMPRESA_KEY, type IntegradorClient } from '../temporal/client';
+import type { IntegradorClient } from '../temporal/client';
 import { configView } from './config-view';
 import { PageError, type Render } from './page';
 import { recordPages } from './record-pages';
+import { runOf } from './run-of';
 import { messages } from './messages.pt-BR';
 import { listRuns, OUTCOMES, type Outcome, type RunFilter } from './runs';
 import { baseConfigOf, maySee, operatorOf, SESSION_SECONDS, sessionKey, type Operator } from './session';
@@ -270,19 +270,7 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
     const operator = signedIn(req, reply);
     if (!operator) return reply;
     const { workflowId } = req.params;
-    const notFound = () => new PageError(404, t.run.notFound(workflowId));
-    // as GET /execucoes: the id names the base, the search attribute confirms it, the company is the token's
-    if (!workflowId.startsWith(`set-${operator.base}-`)) throw notFound();
-    const handle = client.handle(workflowId);
-    let description;
-    try {
-      description = await handle.describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw notFound();
-      throw err;
-    }
-    if (description.typedSearchAttributes.get(BASE_KEY) !== operator.base) throw notFound();
-    if (!maySee(operator, description.typedSearchAttributes.get(EMPRESA_KEY) ?? null)) throw new PageError(403, t.errors.company);
+    const { handle, description } = await runOf(client, operator, workflowId);
     const pool = crm.pool(operator.base);
     const execucaoId = description.raw.workflowExecutionInfo?.firstRunId || description.runId;
     const [view, exchanges] = await Promise.all([runView(handle, pool), exchangesOfExecution(pool, execucaoId)]);

@@ -134,7 +134,6 @@ export const messages = {
     resultHeading: 'Resultado',
     done: (acao: string, status: string) => `${acao}: o registro agora está ${status}.`,
     refused: (status: number) => `Recusado (${status}); nada mudou:`,
-    soon: 'Em breve: as ações de liquidação (confirmar, reenviar, descartar) chegam com as operações de registro. Nada foi alterado.',
     back: '← Pendências',
     notPending: 'Este registro não está entre as pendências desta base (já foi resolvido, ou este token não o vê).',
     notAllowed: (acao: string, status: string) => `${acao} não se aplica a um registro ${status}.`,

@@ -129,7 +129,7 @@ export function recordPages(app: FastifyInstance, ctx: RecordPagesContext): void
     }
     if (field(body, 'confirmado') !== 'sim') return render(req, reply, 'settle', { ask, record }, operator);
     const result = await settle({ config, client, crm }, ask);
-    const status = result.kind === 'done' ? 200 : result.kind === 'refused' ? result.httpStatus : 501;
+    const status = result.kind === 'done' ? 200 : result.httpStatus;
     return render(req, reply.status(status), 'settle', { ask, record, result }, operator);
   });
 

@@ -3,7 +3,7 @@
 // base's token rules on every request, so a token removed from the connection file ends its sessions.
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { matchTokenDigest } from '../auth/check-token';
+import { matchTokenDigest, tokenName } from '../auth/check-token';
 import type { AppConfig, BaseConfig } from '../config/types';
 
 declare module '@fastify/secure-session' {
@@ -20,6 +20,8 @@ export interface Operator {
   baseConfig: BaseConfig;
   /** The token's companies; absent = every company of the base. */
   empresas?: number[];
+  /** Who the token is, in audit records (its `nome`, else `token N`). */
+  nome: string;
 }
 
 /** Session lifetime (seconds): the cookie's Max-Age and the age after which secure-session refuses it. */
@@ -49,7 +51,7 @@ export function operatorOf(req: FastifyRequest, config: AppConfig, env: NodeJS.P
   if (!baseConfig) return undefined;
   const rule = matchTokenDigest(baseConfig, Buffer.from(digest, 'hex'), env);
   if (!rule) return undefined;
-  return { base, baseConfig, ...(rule.empresas ? { empresas: rule.empresas } : {}) };
+  return { base, baseConfig, nome: tokenName(baseConfig, rule), ...(rule.empresas ? { empresas: rule.empresas } : {}) };
 }
 
 /** May this operator see a run or row of this company (null: a run without empresa_id)? */

@@ -1,11 +1,14 @@
-// The console's settle actions (SPEC §8): confirmar with the receiver's values, reenviar, descartar with a
-// reason, on one pending record. Every console form ends in `settle()`. Until the record operations
-// (`POST /execucoes/{workflowId}/integracoes/{integracaoId}/registros/{key}`) are merged, it answers
-// "em breve" and changes nothing; wiring them is this one function's body.
+// The console's settle actions: confirmar with the receiver's values, reenviar, descartar with a reason, on
+// one pending record. Every console form ends in `settle()`, which runs the same settlement as
+// `POST /execucoes/{workflowId}/integracoes/{integracaoId}/registros/{key}` (src/settlement): a workflow of
+// its own, audited with the token's `nome`.
 import type { AppConfig } from '../config/types';
 import type { CrmPools } from '../crm/pools';
+import { settleRecord } from '../settlement/settle';
+import { SettlementRefused } from '../settlement/types';
 import type { IntegradorClient } from '../temporal/client';
-import { messages } from './messages.pt-BR';
+import { PageError } from './page';
+import { runOf } from './run-of';
 import type { Operator } from './session';
 
 export const SETTLE_ACTIONS = ['confirmar', 'reenviar', 'descartar'] as const;
@@ -40,10 +43,24 @@ export type SettleResult =
   /** The record was settled; `status` is its new ledger status. */
   | { kind: 'done'; status: string; message: string }
   /** Refused, nothing changed (the record moved on, a value is missing, ...). */
-  | { kind: 'refused'; httpStatus: number; message: string }
-  /** Settlement is not available in this build yet: nothing changed. */
-  | { kind: 'soon'; message: string };
+  | { kind: 'refused'; httpStatus: number; message: string };
 
-export async function settle(_deps: SettleDeps, _ask: SettleAsk): Promise<SettleResult> {
-  return { kind: 'soon', message: messages.settle.soon };
+export async function settle(deps: SettleDeps, ask: SettleAsk): Promise<SettleResult> {
+  const { operator } = ask;
+  try {
+    const run = await runOf(deps.client, operator, ask.workflowId);
+    const done = await settleRecord(
+      { config: deps.config, client: deps.client, pool: deps.crm.pool(operator.base) },
+      { base: operator.base, workflowId: ask.workflowId, integracaoId: ask.integracaoId, chave: ask.key, ...run },
+      { acao: ask.acao, ...(ask.valores ? { valores: ask.valores } : {}), ...(ask.motivo ? { motivo: ask.motivo } : {}) },
+      operator.nome,
+      deps.config.api.waitLimitMs,
+    );
+    if (!done.ok) return { kind: 'refused', httpStatus: done.code, message: done.message };
+    return { kind: 'done', status: done.status, message: done.message ?? '' };
+  } catch (err) {
+    if (err instanceof SettlementRefused) return { kind: 'refused', httpStatus: err.httpStatus, message: err.message };
+    if (err instanceof PageError) return { kind: 'refused', httpStatus: err.statusCode, message: err.message };
+    throw err;
+  }
 }

@@ -130,40 +130,21 @@ describe('console pendências and prévia in chromium', { skip: !existsSync(CHRO
     assert.match(page.url(), /\/console\/pendencias$/);
   });
 
-  test('each settle action asks for confirmation first, then answers through settle()', async () => {
-    await go('/console/pendencias');
-    await page.type(`${actions('2')} input[name="valor.codCli"]`, '1001');
-    assert.equal(await submit(`${actions('2')} form.confirmar button`), 200);
-    assert.match(await text('#pergunta'), /gravado no receptor/);
-    assert.match(await text('main dl'), /codCli = 1001/);
-    assert.deepEqual(await ledgerStatus('2'), ['incerto'], 'nothing changes before the confirmation');
-    await shot('pendencias-confirmar');
-    const status = await submit('#executar');
-    const kind = await page.$eval('#resultado', (el) => el.getAttribute('data-kind'));
-    if (kind === 'soon') {
-      assert.equal(status, 501);
-      assert.match(await text('#resultado'), /Em breve.*Nada foi alterado/);
-      assert.deepEqual(await ledgerStatus('2'), ['incerto']);
-    } else {
-      assert.equal(kind, 'done', await text('#resultado'));
-      assert.deepEqual(await ledgerStatus('2'), ['gravado']);
-    }
-    await shot('pendencias-resultado');
-
+  test('each settle action asks for confirmation first; confirmar then writes the CRM row back and audits it', async () => {
     // descartar carries its reason to the confirmation page, escaped; cancelling goes back to the list
-    if (kind === 'soon') {
-      await go('/console/pendencias');
-      await page.type(`${actions('2')} input[name=motivo]`, `duplicado ${XSS}`);
-      assert.equal(await submit(`${actions('2')} form.descartar button`), 200);
-      assert.match(await text('#pergunta'), /Descartar/);
-      assert.equal(await text('#motivo'), `duplicado ${XSS}`);
-      assert.equal(await page.$('main img'), null);
-      await submit('#cancelar');
-      assert.match(page.url(), /\/console\/pendencias$/);
-      // reenviar on an erro asks too
-      assert.equal(await submit(`${actions('6')} form.reenviar button`), 200);
-      assert.match(await text('#pergunta'), /mais uma vez/);
-    }
+    await go('/console/pendencias');
+    await page.type(`${actions('2')} input[name=motivo]`, `duplicado ${XSS}`);
+    assert.equal(await submit(`${actions('2')} form.descartar button`), 200);
+    assert.match(await text('#pergunta'), /Descartar/);
+    assert.equal(await text('#motivo'), `duplicado ${XSS}`);
+    assert.equal(await page.$('main img'), null);
+    await submit('#cancelar');
+    assert.match(page.url(), /\/console\/pendencias$/);
+    // reenviar on an erro asks too
+    assert.equal(await submit(`${actions('6')} form.reenviar button`), 200);
+    assert.match(await text('#pergunta'), /mais uma vez/);
+    assert.deepEqual(await ledgerStatus('6'), ['erro'], 'nothing changes before the confirmation');
+
     // what the browser's required fields stop is checked by the server too
     const cookie = (await browser.cookies()).find((c) => c.name === 'integrador_console')!;
     const csrf = await page.$eval('input[name=_csrf]', (el) => (el as unknown as El).value);
@@ -185,6 +166,31 @@ describe('console pendências and prévia in chromium', { skip: !existsSync(CHRO
     assert.equal(onErro, 409);
     assert.match(onErroText, /descartar não se aplica a um registro erro/);
     assert.equal((await act({ acao: 'apagar' }))[0], 400);
+    assert.deepEqual(await ledgerStatus('2'), ['incerto'], 'refused actions change nothing');
+
+    // confirmar: the receiver did get customer 2; its code goes into the CRM with the gravado mark
+    await go('/console/pendencias');
+    await page.type(`${actions('2')} input[name="valor.codCli"]`, '1001');
+    assert.equal(await submit(`${actions('2')} form.confirmar button`), 200);
+    assert.match(await text('#pergunta'), /gravado no receptor/);
+    assert.match(await text('main dl'), /codCli = 1001/);
+    assert.deepEqual(await ledgerStatus('2'), ['incerto'], 'nothing changes before the confirmation');
+    await shot('pendencias-confirmar');
+    assert.equal(await submit('#executar'), 200);
+    assert.equal(await page.$eval('#resultado', (el) => el.getAttribute('data-kind')), 'done', await text('#resultado'));
+    assert.match(await text('#resultado'), /gravado/);
+    assert.deepEqual(await ledgerStatus('2'), ['gravado']);
+    const crmRow = await env.crm.query('SELECT id_erp FROM contas WHERE id = 2');
+    assert.equal(String(crmRow.rows[0].id_erp), '1001', 'the CRM row is written back');
+    const audit = await env.crm.query(
+      `SELECT l.acao, l.por, l.valores FROM integrador.liquidacao l JOIN integrador.envio e ON e.id = l.envio_id
+        WHERE e.integracao_id = 19 AND e.chave = '2'`,
+    );
+    assert.deepEqual(audit.rows, [{ acao: 'confirmar', por: 'token 1', valores: { codCli: '1001' } }]);
+    await shot('pendencias-resultado');
+    // the record has left the pending list
+    await go('/console/pendencias');
+    assert.equal(await page.$(row('2')), null);
     assert.deepEqual(dialogs, []);
   });
 

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { indentXml } from '../../../src/console';
 import { RequestError } from '../../../src/errors';
 import { parseLines } from '../../../src/console/record-pages';
-import { ACTIONS_OF, settle } from '../../../src/console/settle';
+import { ACTIONS_OF } from '../../../src/console/settle';
+import { SETTLEABLE } from '../../../src/delivery/states';
 
 test('nome=valor lines: blank lines skipped, spaces trimmed, = inside the value kept, a bad line named', () => {
   assert.deepEqual(parseLines('contaId=1\n\n  situacao = A \r\nfiltro=a=b', 'parametros'), { contaId: '1', situacao: 'A', filtro: 'a=b' });
@@ -40,10 +41,10 @@ test('the envelope is shown one element per line, its text unchanged', () => {
   assert.equal(out.replace(/\n\s*/g, ''), xml);
 });
 
-test('an incerto offers the three actions, an erro only reenviar; settle() says em breve until it is wired', async () => {
+test('an incerto offers the three actions, an erro only reenviar, as the settlement table allows', () => {
   assert.deepEqual(ACTIONS_OF.incerto, ['confirmar', 'reenviar', 'descartar']);
   assert.deepEqual(ACTIONS_OF.erro, ['reenviar']);
-  const answer = await settle({} as never, {} as never);
-  assert.equal(answer.kind, 'soon');
-  assert.match(answer.message, /Em breve.*Nada foi alterado/);
+  for (const [status, actions] of Object.entries(ACTIONS_OF)) {
+    for (const acao of actions) assert.ok((SETTLEABLE[acao] as readonly string[]).includes(status), `${acao} from ${status}`);
+  }
 });
