@@ -132,6 +132,8 @@ export const messages = {
     yes: 'Sim, executar',
     cancel: 'Cancelar',
     resultHeading: 'Resultado',
+    statusBefore: 'Status anterior',
+    statusNow: 'Status agora',
     done: (acao: string, status: string) => `${acao}: o registro agora está ${status}.`,
     refused: (status: number) => `Recusado (${status}); nada mudou:`,
     back: '← Pendências',

@@ -179,6 +179,7 @@ describe('console pendências and prévia in chromium', { skip: !existsSync(CHRO
     assert.equal(await submit('#executar'), 200);
     assert.equal(await page.$eval('#resultado', (el) => el.getAttribute('data-kind')), 'done', await text('#resultado'));
     assert.match(await text('#resultado'), /gravado/);
+    assert.equal(await text('#status-agora'), 'gravado');
     assert.deepEqual(await ledgerStatus('2'), ['gravado']);
     const crmRow = await env.crm.query('SELECT id_erp FROM contas WHERE id = 2');
     assert.equal(String(crmRow.rows[0].id_erp), '1001', 'the CRM row is written back');
