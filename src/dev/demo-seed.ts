@@ -83,6 +83,8 @@ export async function seedDemoCrm(pool: Pool): Promise<void> {
       cod_fil integer NOT NULL,
       cod_rep integer
     );
+    -- component 20 looks its rows up by account, as a real CRM's foreign key would be indexed
+    CREATE INDEX IF NOT EXISTS contas_empresas_conta_id ON contas_empresas (conta_id);
     ALTER TABLE contas ADD COLUMN IF NOT EXISTS cpf text;
     CREATE TABLE IF NOT EXISTS contatos (
       id serial PRIMARY KEY,
