@@ -13,30 +13,11 @@ import { workflowBundle } from '../../src/worker';
 import { G5_PASSWORD, startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
 import { createHash } from 'node:crypto';
 import { freePort } from '../../src/dev/free-port';
+import { runCli, type Ran } from '../helpers/run-cli';
 
 const ROOT = join(__dirname, '..', '..');
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'integrador.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> => runCli(args, env);
 
 describe('integrador run, status and history export', () => {
   let env: SetEnv;

@@ -14,21 +14,12 @@ import { ConfigError } from '../../src/errors';
 import { applySchedules, scheduleId } from '../../src/temporal/schedules';
 import { setRunWorkflowId } from '../../src/temporal/workflow-id';
 import { G5_PASSWORD, startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
+import { runCli } from '../helpers/run-cli';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'integrador.js');
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, G5_PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args, { G5_PASSWORD });
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

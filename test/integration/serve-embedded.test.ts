@@ -16,22 +16,13 @@ import { seedDemoCrm, seedDemoIntegration } from '../../src/dev/demo-seed';
 import { freePort } from '../../src/dev/free-port';
 import { startG5Receiver, type G5Receiver } from '../../src/dev/g5-receiver';
 import { testServices } from '../helpers/services';
+import { runCli } from '../helpers/run-cli';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'integrador.js');
 const TOKEN = 'serve-token';
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 interface Serving {
   child: ChildProcess;

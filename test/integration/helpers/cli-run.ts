@@ -1,19 +1,13 @@
 // Runs `integrador <args>` as a person would, against a SetEnv through a connection file written for it.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { runCli, type Ran } from '../../helpers/run-cli';
 import { G5_PASSWORD, TOKEN, type SetEnv } from './set-env';
 
-const ROOT = join(__dirname, '..', '..', '..');
-
-export interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type { Ran };
 
 export interface CliEnv {
   configFile: string;
@@ -40,20 +34,7 @@ export function cliFor(env: SetEnv): CliEnv {
   );
   return {
     configFile,
-    run: (args) =>
-      new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [join(ROOT, 'bin', 'integrador.js'), ...args], {
-          cwd: ROOT,
-          env: { ...process.env, G5_PASSWORD },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-        child.on('error', reject);
-        child.on('exit', (code) => resolve({ code, stdout, stderr }));
-      }),
+    run: (args) => runCli(args, { G5_PASSWORD }),
     close: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
