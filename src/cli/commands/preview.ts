@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { PreviewAnswer } from '../../preview/preview';
 import { configFrom } from '../shared';
-import { integer, param } from './run';
+import { integer, param, withRunRequestOptions } from './run';
 import { baseFrom } from '../shared';
 
 interface PreviewOptions {
@@ -20,15 +20,9 @@ interface PreviewOptions {
 }
 
 export function registerPreview(program: Command): void {
-  program
-    .command('preview')
-    .description('show what a run would send, record by record (SOAP envelopes included), without sending or writing anything')
-    .option('-c, --config <file>', 'connection file (or INTEGRADOR_CONFIG)')
-    .requiredOption('-b, --base <name>', 'the CRM base (base_crm)')
-    .option('-e, --empresa <id>', 'the company (empresa_id)', integer('--empresa'))
-    .option('--filial <id>', 'the company branch (empresa_filial_id)', integer('--filial'))
-    .requiredOption('-i, --integracao <id>', 'the integration (integracao_servico_id)', integer('--integracao'))
-    .option('-p, --param <name=value>', 'a parameter of the integration, e.g. contaId=42 (repeatable)', param, {})
+  withRunRequestOptions(
+    program.command('preview').description('show what a run would send, record by record (SOAP envelopes included), without sending or writing anything'),
+  )
     .option('-v, --value <name=value>', 'a stand-in for a value an earlier integration captures, e.g. codCli=1001 (repeatable)', param, {})
     .option('-l, --limit <n>', 'records shown per integration (default 20, at most 500)', integer('--limit'))
     .option('--json', 'print the /previa answer as JSON')

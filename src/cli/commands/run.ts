@@ -27,16 +27,21 @@ export const param = (value: string, previous: Record<string, string>) => {
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 };
 
-export function registerRun(program: Command): void {
-  program
-    .command('run')
-    .description('start (or join) a SET run and follow it: records sent, written back and failed; exits 1 when the run fails')
+/** The options that name a run's request, the same for `run` and `preview`. */
+export function withRunRequestOptions(command: Command): Command {
+  return command
     .option('-c, --config <file>', 'connection file (or INTEGRADOR_CONFIG)')
     .requiredOption('-b, --base <name>', 'the CRM base (base_crm)')
     .option('-e, --empresa <id>', 'the company (empresa_id)', integer('--empresa'))
     .option('--filial <id>', 'the company branch (empresa_filial_id)', integer('--filial'))
     .requiredOption('-i, --integracao <id>', 'the integration (integracao_servico_id)', integer('--integracao'))
-    .option('-p, --param <name=value>', 'a parameter of the integration, e.g. contaId=42 (repeatable)', param, {})
+    .option('-p, --param <name=value>', 'a parameter of the integration, e.g. contaId=42 (repeatable)', param, {});
+}
+
+export function registerRun(program: Command): void {
+  withRunRequestOptions(
+    program.command('run').description('start (or join) a SET run and follow it: records sent, written back and failed; exits 1 when the run fails'),
+  )
     .option('--forcar', 'send every record, even those somente_alterados would skip (forcar=true)')
     .option('--json', 'print the result as JSON (the /integrar answer)')
     .option('--interval <ms>', 'how often to read the ledger', integer('--interval'), 500)
