@@ -2,18 +2,16 @@
 // would, against the seeded CRM, the Temporal dev server and a worker (startSetEnv) through a connection file.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { stringify } from 'yaml';
 import { workflowBundle } from '../../src/worker';
 import { G5_PASSWORD, startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
-import { createHash } from 'node:crypto';
 import { freePort } from '../../src/dev/free-port';
 import { runCli, type Ran } from '../helpers/run-cli';
+import { cliFor, type CliEnv } from './helpers/cli-run';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -21,32 +19,19 @@ const cli = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> => runCl
 
 describe('integrador run, status and history export', () => {
   let env: SetEnv;
-  let dir: string;
+  let files: CliEnv | undefined;
   let configFile: string;
   const run = (args: string[]) => cli(args, { G5_PASSWORD });
 
   before(async () => {
     env = await startSetEnv();
-    dir = mkdtempSync(join(tmpdir(), 'integrador-cli-'));
-    configFile = join(dir, 'integrador.yaml');
-    const g5 = env.config.bases.demo!.connections.g5!;
-    writeFileSync(
-      configFile,
-      stringify({
-        temporal: { address: env.config.temporal.address, namespace: env.config.temporal.namespace, taskQueue: env.taskQueue },
-        bases: {
-          demo: {
-            database: env.config.bases.demo!.database,
-            tokens: [{ sha256: createHash('sha256').update(TOKEN).digest('hex') }],
-            connections: { g5: { type: 'WS', url: g5.type === 'WS' ? g5.url : '', args: { user: 'integrador', password: '${G5_PASSWORD}', encryption: 0 } } },
-          },
-        },
-      }),
-    );
+    // the connection file a person would write for this environment
+    files = cliFor(env);
+    configFile = files.configFile;
   });
   after(async () => {
     await env?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    files?.close();
   });
 
   test('run sends an account, shows its progress and prints the written-back code', async () => {
@@ -109,7 +94,7 @@ describe('integrador run, status and history export', () => {
     const started = await run(['run', '-c', configFile, '-b', 'demo', '-e', '1', '-i', '19', '-p', 'contaId=3', '--json']);
     assert.equal(started.code, 0, started.stderr);
     const { workflowId } = JSON.parse(started.stdout);
-    const file = join(dir, 'history.json');
+    const file = join(dirname(configFile), 'history.json');
     const res = await run(['history', 'export', workflowId, file, '--config', configFile]);
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /events of set-demo-1-19-/);
@@ -121,7 +106,7 @@ describe('integrador run, status and history export', () => {
 
   test('serve drains an in-flight /integrar on SIGTERM, then stops its worker and exits 0', async () => {
     // its own task queue, so the run can only be done by the worker inside `serve`
-    const serveConfig = join(dir, 'serve.yaml');
+    const serveConfig = join(dirname(configFile), 'serve.yaml');
     const yaml = readFileSync(configFile, 'utf8').replace(`taskQueue: ${env.taskQueue}`, `taskQueue: ${env.taskQueue}-serve`);
     assert.notEqual(yaml, readFileSync(configFile, 'utf8'));
     writeFileSync(serveConfig, yaml);

@@ -1,20 +1,16 @@
 // `integrador settle` and `integrador status` spawned as a person would, against the seeded CRM, the
 // Temporal dev server, a worker and the G5 receiver (startSetEnv) through a connection file.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { stringify } from 'yaml';
-import { G5_PASSWORD, integrar, startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
+import { G5_PASSWORD, integrar, startSetEnv, type SetEnv } from './helpers/set-env';
 import { runCli } from '../helpers/run-cli';
+import { cliFor, type CliEnv } from './helpers/cli-run';
 
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, env);
 
 describe('integrador settle', () => {
   let env: SetEnv;
-  let dir: string;
+  let files: CliEnv | undefined;
   let configFile: string;
   const run = (args: string[]) => cli(['settle', '--config', configFile, ...args], { G5_PASSWORD });
 
@@ -27,26 +23,13 @@ describe('integrador settle', () => {
 
   before(async () => {
     env = await startSetEnv();
-    dir = mkdtempSync(join(tmpdir(), 'integrador-settle-'));
-    configFile = join(dir, 'integrador.yaml');
-    const g5 = env.config.bases.demo!.connections.g5!;
-    writeFileSync(
-      configFile,
-      stringify({
-        temporal: { address: env.config.temporal.address, namespace: env.config.temporal.namespace, taskQueue: env.taskQueue },
-        bases: {
-          demo: {
-            database: env.config.bases.demo!.database,
-            tokens: [{ sha256: createHash('sha256').update(TOKEN).digest('hex') }],
-            connections: { g5: { type: 'WS', url: g5.type === 'WS' ? g5.url : '', args: { user: 'integrador', password: '${G5_PASSWORD}', encryption: 0 } } },
-          },
-        },
-      }),
-    );
+    // the connection file a person would write for this environment
+    files = cliFor(env);
+    configFile = files.configFile;
   });
   after(async () => {
     await env?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    files?.close();
   });
 
   test('--discard --reason ends an incerto descartado; status shows the settlement; a second one exits 1 naming the state', async () => {
