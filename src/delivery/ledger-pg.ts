@@ -106,54 +106,31 @@ async function recordsOfChunk(db: Queryable, run: RunKey, chunk: number): Promis
 }
 
 /**
- * Many claims in one transaction (pendente/enviando → enviando); null where a claim was lost, Held where
- * another run's record of the same key is `enviando` (overlapping runs, SPEC §8). The advisory locks, one
- * per (integracao_id, chave) taken in key order, make concurrent claims of one key (other workers, other
- * bases' runs in this batch) look at each other's committed result; DISTINCT ON keeps one claim per key
- * within the batch itself.
+ * Many claims in one round trip (pendente/enviando → enviando): the function integrador.reivindicar_envios
+ * (migration 1765000000000). Null where a claim was lost, Held where another run's record of the same key is
+ * `enviando` (overlapping runs, SPEC §8). Its advisory locks, one per (integracao_id, chave) taken in key
+ * order, make concurrent claims of one key (other workers, other bases' runs in this batch) look at each
+ * other's committed result; one claim per key is kept within the batch itself.
  */
 async function claimMany(pool: Pool, claims: Array<{ seen: Seen; requisicao: string; digest?: string }>): Promise<ClaimResult[]> {
   const rows = JSON.stringify(
     claims.map((c) => ({ id: c.seen.id, status: c.seen.status, tentativas: c.seen.tentativas, requisicao: c.requisicao, digest: c.digest ?? null })),
   );
-  return withTransaction(pool, async (tx) => {
-    await tx.query(
-      `SELECT pg_advisory_xact_lock(k) FROM (
-         SELECT DISTINCT hashtextextended('integrador.envio:' || integracao_id || ':' || chave, 0) AS k
-           FROM integrador.envio WHERE id IN (SELECT (x->>'id')::bigint FROM jsonb_array_elements($1::jsonb) x) ORDER BY k) keys`,
-      [rows],
-    );
-    const res = await tx.query(
-      `WITH s AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, status text, tentativas integer, requisicao text, digest text)),
-            free AS (
-              SELECT DISTINCT ON (e.integracao_id, e.chave) e.id FROM integrador.envio e JOIN s ON s.id = e.id
-               WHERE e.status = s.status AND e.tentativas = s.tentativas AND e.status IN ('pendente', 'enviando')
-                 AND NOT EXISTS (SELECT 1 FROM integrador.envio o
-                                  WHERE o.integracao_id = e.integracao_id AND o.chave = e.chave AND o.status = 'enviando' AND o.id <> e.id)
-               ORDER BY e.integracao_id, e.chave, e.id)
-       UPDATE integrador.envio e SET status = 'enviando', requisicao = s.requisicao, digest = s.digest, tentativas = e.tentativas + 1, atualizado_em = now()
-         FROM s JOIN free ON free.id = s.id
-        WHERE e.id = s.id AND e.status = s.status AND e.tentativas = s.tentativas
-        RETURNING e.id, e.tentativas`,
-      [rows],
-    );
-    const claimed = new Map<string, number>(res.rows.map((r) => [String(r.id), r.tentativas]));
-    const lost = claims.filter((c) => !claimed.has(String(c.seen.id))).map((c) => c.seen.id);
-    const held = new Map<string, string>();
-    if (lost.length) {
-      const busy = await tx.query(
-        `SELECT e.id, min(o.id) AS holder FROM integrador.envio e
-           JOIN integrador.envio o ON o.integracao_id = e.integracao_id AND o.chave = e.chave AND o.status = 'enviando' AND o.id <> e.id
-          WHERE e.id = ANY($1::bigint[]) AND e.status IN ('pendente', 'enviando') GROUP BY e.id`,
-        [lost],
-      );
-      for (const r of busy.rows) held.set(String(r.id), String(r.holder));
-    }
-    return claims.map((c): ClaimResult => {
-      const id = String(c.seen.id);
-      const holder = held.get(id);
-      return claimed.get(id) ?? (holder ? { heldBy: holder } : null);
-    });
+  const res = await pool.query({
+    name: 'integrador_reivindicar_envios',
+    text: 'SELECT envio_id, tentativa, detentor FROM integrador.reivindicar_envios($1::jsonb)',
+    values: [rows],
+  });
+  const claimed = new Map<string, number>();
+  const held = new Map<string, string>();
+  for (const r of res.rows) {
+    if (r.tentativa !== null) claimed.set(String(r.envio_id), r.tentativa);
+    else held.set(String(r.envio_id), String(r.detentor));
+  }
+  return claims.map((c): ClaimResult => {
+    const id = String(c.seen.id);
+    const holder = held.get(id);
+    return claimed.get(id) ?? (holder ? { heldBy: holder } : null);
   });
 }
 
