@@ -8,13 +8,13 @@ import type { ActivityDeps } from './deps';
 
 export function deliveryPorts(deps: Pick<ActivityDeps, 'crm' | 'receivers' | 'config' | 'ledgers'>, base: string, connection: string) {
   const target = deps.receivers.get(base, connection);
-  const crm = deps.crm.pool(base);
+  const lookups = deps.crm.lookups(base);
   const ports: DeliveryPorts = {
     ledger: deps.ledgers.get(base),
     receiver: target.receiver,
     limiter: target.limiter,
     safeToResend: target.config.safeToResend,
-    lookups: { query: async (sql) => (await crm.query({ text: sql.text, values: sql.values })).rows },
+    lookups: { query: async (sql) => (await lookups.query({ text: sql.text, values: sql.values })).rows },
     mask: (text) => maskSecrets(text, deps.config.secrets),
     digest: (text) => createHash('sha256').update(text).digest('hex'),
     // overlapping runs: a holder enviando longer than any live send (timeout + heartbeat timeout + margin) is abandoned

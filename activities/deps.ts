@@ -7,7 +7,7 @@ import type { Ledgers } from '../src/delivery/ledger';
 export interface ActivityDeps {
   config: AppConfig;
   /** The CRM itself: configuration tables, the integrations' queries and lookups. */
-  crm: Pick<CrmPools, 'pool'>;
+  crm: Pick<CrmPools, 'pool' | 'lookups'>;
   /** The delivery ledger of each base (integrador.envio): every record's status goes through it. */
   ledgers: Ledgers;
   receivers: Pick<ReceiverRegistry, 'get'>;

@@ -57,7 +57,16 @@ export function checkStepVariables(step: SetStep, columns: string[], layers: Sco
   return issues;
 }
 
-export function createQueryRecords(deps: Pick<ActivityDeps, 'crm' | 'ledgers'>) {
+/**
+ * Records per chunk. A batch integration's chunk holds at least `concurrency` calls of lote_envio records, so
+ * one chunk keeps its connection as busy as a chunk of single sends does (run.chunkSize alone would give a
+ * chunk of 100 two calls of 50, and the connection would wait on each chunk's ledger and Temporal work).
+ */
+export function chunkSizeOf(step: SetStep, chunkSize: number, concurrency = 1): number {
+  return step.batch ? Math.max(chunkSize, step.batch.size * concurrency) : chunkSize;
+}
+
+export function createQueryRecords(deps: Pick<ActivityDeps, 'crm' | 'ledgers'> & Partial<Pick<ActivityDeps, 'config'>>) {
   return async function queryRecords(input: QueryRecordsInput): Promise<QueryRecordsOutput> {
     const { run } = input;
     const step = currentStep(input.step);
@@ -65,6 +74,7 @@ export function createQueryRecords(deps: Pick<ActivityDeps, 'crm' | 'ledgers'>) 
     const empresaId = (input.layers.builtins?.empresa_id as number | null | undefined) ?? null; // for /pendencias
     const where = { table: 'integracao', row: step.id, column: 'consulta' };
     const bound = bindSql(step.consulta, new Scope(input.layers), where);
+    const chunkSize = chunkSizeOf(step, input.chunkSize, deps.config?.bases[input.base]?.connections[step.connection.name]?.concurrency);
     const keys = new Map<string, number>();
     let seq = 0;
     // A cursor streams the rows into the ledger FETCH_ROWS at a time. A retried attempt reads them again;
@@ -90,7 +100,7 @@ export function createQueryRecords(deps: Pick<ActivityDeps, 'crm' | 'ledgers'>) 
             keys.set(chave, n);
             if (n > 1) chave = `${chave}#${n}`; // a query that repeats an id still sends each row once
             const at = seq++;
-            return { chave, seq: at, chunk: Math.floor(at / input.chunkSize), linha: row };
+            return { chave, seq: at, chunk: Math.floor(at / chunkSize), linha: row };
           });
           await ledger.insert(run, records, empresaId);
           // a local activity (the workflow's default now) cannot heartbeat: the workflow task keeps it alive

@@ -12,8 +12,9 @@
 // concurrent attempt wait and then find it already `gravado`, so it writes nothing.
 //
 // The column `lote` holds the record's chunk number (named before chunks and receiver batches were told apart).
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
 import type { CrmPools } from '../crm/pools';
+import { sendTogether } from '../crm/pipeline';
 import { isConfigSqlError } from '../crm/sql-errors';
 import { withTransaction } from '../crm/transaction';
 import { groupCommit } from './group-commit';
@@ -39,13 +40,13 @@ export type { RecordView };
 type Queryable = Pool | PoolClient;
 
 /** One ledger per base, built on first use; its group commits are shared by every chunk of that base. */
-export function createPgLedgers(crm: Pick<CrmPools, 'pool'>): Ledgers {
+export function createPgLedgers(crm: Pick<CrmPools, 'pool'> & Partial<Pick<CrmPools, 'pipelined'>>): Ledgers {
   const ledgers = new Map<string, Ledger>();
   return {
     get(base) {
       let ledger = ledgers.get(base);
       if (!ledger) {
-        ledger = createPgLedger(crm.pool(base));
+        ledger = createPgLedger(crm.pool(base), crm.pipelined?.(base));
         ledgers.set(base, ledger);
       }
       return ledger;
@@ -53,11 +54,12 @@ export function createPgLedgers(crm: Pick<CrmPools, 'pool'>): Ledgers {
   };
 }
 
-export function createPgLedger(pool: Pool): Ledger {
+/** `pipelined`: a pool of the same base whose connections pipeline, for the group write-back (two round trips). */
+export function createPgLedger(pool: Pool, pipelined?: Pool): Ledger {
   const claim = groupCommit(async (claims: Array<{ seen: Seen; requisicao: string; digest?: string }>) =>
     (await claimMany(pool, claims)).map((value) => ({ status: 'fulfilled' as const, value })),
   );
-  const writeBack = groupCommit((items: WriteBack[]) => writeBackMany(pool, items));
+  const writeBack = groupCommit((items: WriteBack[]) => writeBackMany(pool, items, pipelined));
   const unchanged = groupCommit(async (items: Unchanged[]) => (await markUnchangedMany(pool, items)).map((value) => ({ status: 'fulfilled' as const, value })));
   return {
     insert: (run, records, empresaId) => insertRecords(pool, run, records, empresaId),
@@ -247,9 +249,9 @@ async function markFailed(db: Queryable, seen: Seen, status: 'erro' | 'incerto',
 /**
  * Inside a write-back transaction: records to `gravado` in one statement. `answer` present: the record is
  * still `enviando` with this attempt (its answer just arrived, stored with the mark); absent: it is
- * `enviado`. Returns the ids that changed; the others were already written back by another attempt.
+ * `enviado`. Its result rows are the ids that changed; the others were already written back by another attempt.
  */
-async function markWrittenBack(tx: PoolClient, records: WriteBack[]): Promise<Set<string>> {
+function markWrittenBackQuery(records: WriteBack[]): QueryConfig {
   const rows = records.map((r) => ({
     id: r.recordId,
     tentativas: r.attempt,
@@ -258,18 +260,20 @@ async function markWrittenBack(tx: PoolClient, records: WriteBack[]): Promise<Se
     valores: r.answer?.valores ?? null,
     from_status: r.from ?? null,
   }));
-  const res = await tx.query(
-    `UPDATE integrador.envio e SET status = 'gravado',
+  return {
+    name: 'integrador_marcar_gravado',
+    text: `UPDATE integrador.envio e SET status = 'gravado',
             resposta = CASE WHEN s.fresh THEN s.resposta ELSE e.resposta END,
             valores = CASE WHEN s.fresh THEN s.valores ELSE e.valores END,
             erro = NULL, erro_tipo = NULL, enviado_em = COALESCE(e.enviado_em, now()), atualizado_em = now()
        FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, tentativas integer, fresh boolean, resposta jsonb, valores jsonb, from_status text)
       WHERE e.id = s.id AND e.tentativas = s.tentativas AND e.status = COALESCE(s.from_status, CASE WHEN s.fresh THEN 'enviando' ELSE 'enviado' END)
       RETURNING e.id`,
-    [JSON.stringify(rows)],
-  );
-  return new Set(res.rows.map((r) => String(r.id)));
+    values: [JSON.stringify(rows)],
+  };
 }
+
+const changedIds = (res: QueryResult) => new Set(res.rows.map((r) => String(r.id)));
 
 /** More work inside a write-back transaction, run when the record was marked (a settlement's audit row). */
 export type AlsoInTransaction = (tx: PoolClient) => Promise<void>;
@@ -279,13 +283,37 @@ function writeBackTogether(pool: Pool, items: WriteBack[], also?: AlsoInTransact
   return withTransaction(
     pool,
     async (tx) => {
-      const changed = await markWrittenBack(tx, items);
+      const changed = changedIds(await tx.query(markWrittenBackQuery(items)));
       for (const w of items) if (changed.has(String(w.recordId))) await tx.query({ text: w.sql.text, values: w.sql.values });
       if (also && changed.size) await also(tx);
       return changed;
     },
     { keepsConnection: isConfigSqlError },
   );
+}
+
+/**
+ * The same transaction in two round trips on a pipelining connection: BEGIN with the marks, then the
+ * sql_updates of the records marked with COMMIT. Any failure rolls it all back.
+ */
+async function writeBackPipelined(pool: Pool, items: WriteBack[]): Promise<Set<string>> {
+  const tx = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    const [, marked] = await sendTogether(tx, [{ text: 'BEGIN' }, markWrittenBackQuery(items)]);
+    const changed = changedIds(marked!);
+    const updates = items.filter((w) => changed.has(String(w.recordId))).map((w) => ({ text: w.sql.text, values: w.sql.values }));
+    const done = await sendTogether(tx, [...updates, { text: 'COMMIT' }]);
+    // COMMIT of a transaction an error aborted answers ROLLBACK; sendTogether has thrown that error already
+    if (done.at(-1)!.command !== 'COMMIT') throw new Error(`write-back transaction ended with ${done.at(-1)!.command}`);
+    return changed;
+  } catch (err) {
+    await tx.query('ROLLBACK').catch(() => undefined);
+    if (!isConfigSqlError(err)) broken = err instanceof Error ? err : new Error(String(err));
+    throw err;
+  } finally {
+    tx.release(broken);
+  }
 }
 
 async function writeBackOne(pool: Pool, w: WriteBack, also?: AlsoInTransaction): Promise<WriteBackResult> {
@@ -305,12 +333,12 @@ async function writeBackOne(pool: Pool, w: WriteBack, also?: AlsoInTransaction):
 
 /**
  * The write-backs of many records in one transaction (a group commit: one `gravado` statement, their
- * sql_updates, one commit). Any failure rolls the group back and writes each record back on its own, so
- * one record's bad SQL or a passing error is judged for that record only.
+ * sql_updates, one commit; pipelined when a pipelining pool is given). Any failure rolls the group back and
+ * writes each record back on its own, so one record's bad SQL or a passing error is judged for that record only.
  */
-async function writeBackMany(pool: Pool, items: WriteBack[]): Promise<Array<PromiseSettledResult<WriteBackResult>>> {
-  if (items.length > 1) {
-    const changed = await writeBackTogether(pool, items).catch(() => undefined);
+async function writeBackMany(pool: Pool, items: WriteBack[], pipelined?: Pool): Promise<Array<PromiseSettledResult<WriteBackResult>>> {
+  if (items.length > 1 || pipelined) {
+    const changed = await (pipelined ? writeBackPipelined(pipelined, items) : writeBackTogether(pool, items)).catch(() => undefined);
     if (changed) return items.map((w) => ({ status: 'fulfilled', value: { ok: true, already: !changed.has(String(w.recordId)) } }));
   }
   return Promise.allSettled(items.map((w) => writeBackOne(pool, w)));
