@@ -172,6 +172,30 @@ describe('deployment-wide connection limits', () => {
     }
   });
 
+  test('a busy process cannot keep the slots to itself: a waiting one gets the next free slot', { timeout: 60_000 }, async () => {
+    const busy = limiter('fair', { concurrency: 1 });
+    const other = limiter('fair', { concurrency: 1 });
+    let busyDone = 0;
+    const busyCalls = Promise.all(
+      Array.from({ length: 20 }, () =>
+        busy.run(async () => {
+          await sleep(30);
+          busyDone++;
+        }),
+      ),
+    );
+    await until('the busy process to be under way', () => busyDone >= 2);
+    const askedAt = busyDone;
+    let startedAt = -1;
+    await other.run(async () => void (startedAt = busyDone));
+    await busyCalls;
+    console.log(`deployment_limit fairness busy_calls_before_other=${startedAt - askedAt}`);
+    // queued in PostgreSQL's lock queue, the other process gets the slot when the call holding it ends (a
+    // poll would lose to the busy process's next call, which asks the moment it gives the slot back)
+    assert.ok(startedAt - askedAt <= 3, `the busy process made ${startedAt - askedAt} calls first`);
+    assert.ok(startedAt < 20, 'not after the busy process ran out of calls');
+  });
+
   test('the rate holds across limiters: N calls take at least (N - 1) / ratePerSecond', { timeout: 60_000 }, async () => {
     const rate = 20;
     const calls = 16;
