@@ -14,6 +14,12 @@ const common = {
   maxAnswerBytes: z.number().int().positive().optional(),
   concurrency: z.number().int().positive().default(4),
   ratePerSecond: z.number().positive().optional(),
+  /** Where `concurrency` and `ratePerSecond` hold: each worker process on its own (absent), or all of them together. */
+  scope: z
+    .enum(['process', 'deployment'], {
+      error: 'scope is process (the limits hold per worker process) or deployment (across every worker, through the base database)',
+    })
+    .optional(),
   safeToResend: z.boolean().default(false),
 };
 export const wsConnection = z

@@ -1,11 +1,13 @@
 // Receivers by (base, connection name), built once per worker with their limits; closed at shutdown.
 // `limiter.run` is where every send of a connection goes through: at most `concurrency` in flight and
-// `ratePerSecond` starts per second across all runs of the worker, and a 429/503 with Retry-After is
-// honoured here, inside the same activity attempt, so it does not spend Temporal's retry budget.
+// `ratePerSecond` starts per second across all runs of the worker (`scope: deployment`: across every worker,
+// through the base's CRM database, deployment-limiter.ts), and a 429/503 with Retry-After is honoured here,
+// inside the same activity attempt, so it does not spend Temporal's retry budget.
 import type { AppConfig, ConnectionConfig } from '../config/types';
 import { ConfigError, TransportError, UnknownOutcome } from '../errors';
 import { createApiReceiver } from './api';
 import { createDbReceiver } from './db';
+import { createDeploymentLimiter } from './deployment-limiter';
 import { createLimiter, type Limiter } from './limiter';
 import type { Receiver } from './types';
 import { createWsdlCache, createWsReceiver } from './ws';
@@ -48,6 +50,8 @@ export interface RegistryOptions {
   wsdlMaxAgeMs?: number;
   /** Waits `ms` (tests pass a fake). The send activity heartbeats on its own timer meanwhile. */
   sleep?: (ms: number) => Promise<void>;
+  /** `scope: deployment`: how long a call may wait for a slot before its attempt fails, retryably (default 5 minutes). */
+  deploymentWaitMs?: number;
 }
 
 export const DEFAULT_RETRY_AFTER = { maxWaitMs: 60_000, maxWaits: 3 } as const;
@@ -66,6 +70,22 @@ export function createReceiverRegistry(
   const retryAfter = { ...DEFAULT_RETRY_AFTER, ...options.retryAfter };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const built = new Map<string, LimitedReceiver>();
+  const closers: Array<() => Promise<void>> = [];
+  // scope deployment: a limiter with a pool of its own on the base's CRM database (a slot is a session held
+  // for the whole call, so it must not take sessions from the ledger's pool)
+  const limiterOf = (base: string, connection: string, conn: ConnectionConfig): Limiter => {
+    if (conn.scope !== 'deployment') return createLimiter(conn);
+    const limiter = createDeploymentLimiter({
+      base,
+      connection,
+      database: config.bases[base]!.database,
+      concurrency: conn.concurrency,
+      ratePerSecond: conn.ratePerSecond,
+      maxWaitMs: options.deploymentWaitMs,
+    });
+    closers.push(() => limiter.close());
+    return limiter;
+  };
   return {
     get(base, connection) {
       const key = `${base}\u0000${connection}`;
@@ -78,7 +98,7 @@ export function createReceiverRegistry(
           ]);
         const factory = factories[conn.type] ?? defaults[conn.type];
         const receiver = observed(factory(connection, conn), (ms, outcome) => options.onSend?.({ base, connection, type: conn.type, ms, outcome }));
-        entry = { name: connection, config: conn, receiver, limiter: honouringRetryAfter(createLimiter(conn), retryAfter, sleep) };
+        entry = { name: connection, config: conn, receiver, limiter: honouringRetryAfter(limiterOf(base, connection, conn), retryAfter, sleep) };
         built.set(key, entry);
       }
       return entry;
@@ -86,7 +106,7 @@ export function createReceiverRegistry(
     async close() {
       const entries = [...built.values()];
       built.clear();
-      await Promise.all(entries.map((e) => e.receiver.close?.()));
+      await Promise.all([...entries.map((e) => e.receiver.close?.()), ...closers.splice(0).map((close) => close())]);
     },
   };
 }

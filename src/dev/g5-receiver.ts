@@ -61,6 +61,8 @@ export interface G5Receiver {
   received: ReceivedRequest[];
   /** How many times the WSDL was fetched. */
   readonly wsdlRequests: number;
+  /** The most POSTs in flight at once (from arrival until the answer is sent or the socket closes). */
+  readonly maxInFlight: number;
   countsByIdeExt(): Map<string, number>;
   setBehaviour(b: Partial<Behaviour>): void;
   close(): Promise<void>;
@@ -93,6 +95,8 @@ export async function startG5Receiver(opts: G5ReceiverOptions = {}): Promise<G5R
   const password = opts.password ?? 'senha';
   let behaviour: Behaviour = { delayMs: 0, failTimes: Infinity };
   let wsdlRequests = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
   const received: ReceivedRequest[] = [];
   const codesByDocument = new Map<string, number>();
   // Failures the service itself acts out (fault, dropConnection), handed over by the pre-handler.
@@ -180,6 +184,9 @@ export async function startG5Receiver(opts: G5ReceiverOptions = {}): Promise<G5R
       if (req.url?.toLowerCase().includes('?wsdl')) wsdlRequests += 1;
       return true;
     }
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.once('close', () => (inFlight -= 1));
     const failure = takeFailure();
     if (failure === 'html500') {
       answer(
@@ -211,6 +218,9 @@ export async function startG5Receiver(opts: G5ReceiverOptions = {}): Promise<G5R
     received,
     get wsdlRequests() {
       return wsdlRequests;
+    },
+    get maxInFlight() {
+      return maxInFlight;
     },
     countsByIdeExt() {
       const counts = new Map<string, number>();

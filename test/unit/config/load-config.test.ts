@@ -119,6 +119,18 @@ bases:
     assert.match(err.message, /exactly one of sha256 or env/);
   });
 
+  test("a connection's scope is process (absent) or deployment; anything else names the connection", () => {
+    const env = { G5_PASSWORD: 'x', DEMO_TOKEN: 'y' };
+    assert.equal(parseConfig(VALID, env).bases.demo!.connections.g5!.scope, undefined);
+    const deployment = parseConfig(VALID.replace('        safeToResend: false', '        safeToResend: false\n        scope: deployment'), env);
+    assert.equal(deployment.bases.demo!.connections.g5!.scope, 'deployment');
+    const wrong = configError(() => parseConfig(VALID.replace('        safeToResend: false', '        safeToResend: false\n        scope: cluster'), env));
+    assert.equal(wrong.issues.length, 1);
+    assert.equal(wrong.issues[0]!.column, 'bases.demo.connections.g5.scope');
+    assert.match(wrong.issues[0]!.message, /scope is process .* or deployment/);
+    assert.match(wrong.message, /bases\.demo\.connections\.g5\.scope/);
+  });
+
   test('invalid YAML is a clear error', () => {
     const err = configError(() => parseConfig('bases: [unclosed', {}));
     assert.match(err.message, /invalid YAML/);
