@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../../activities';
 import { createReceiverRegistry } from '../../src/connectors/registry';
@@ -15,6 +16,7 @@ import { BASE_KEY, EMPRESA_KEY, INTEGRACAO_KEY } from '../../src/temporal/client
 import { SET_RUN_WORKFLOW } from '../../src/temporal/constants';
 import { workflowBundle } from '../../src/worker';
 import type { SetRunOptions } from '../../workflows/set-run';
+import { chunkTaskQueue } from '../../workflows/task-queues';
 import { addAccounts, addBatchIntegration, BATCH_INTEGRATION } from '../faults/helpers/accounts';
 import { recordFacts } from '../faults/helpers/delivery-check';
 import { startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
@@ -48,6 +50,15 @@ async function replays(env: SetEnv, workflowId: string, runId?: string) {
   await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowId);
 }
 
+/** The task queues a run's chunks (sendRecords activities) were scheduled on. */
+async function sendQueues(handle: WorkflowHandle): Promise<Array<string | null | undefined>> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const sends = events.flatMap((e) =>
+    e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendRecords' ? [e.activityTaskScheduledEventAttributes] : [],
+  );
+  return [...new Set(sends.map((a) => a.taskQueue?.name))];
+}
+
 /** Makes the next `times` row updates matching `when` on `table` fail with a serialization failure (retryable). */
 async function failNext(env: SetEnv, name: string, table: string, when: string, times = 1) {
   await env.crm.query(`
@@ -77,6 +88,8 @@ describe('delivery: a connection that is not safe to resend', () => {
   let pools: ReturnType<typeof createCrmPools> | undefined;
   let receivers: ReturnType<typeof createReceiverRegistry> | undefined;
   let loseNextResult = false;
+  let chunksRunning = 0;
+  let mostChunksAtOnce = 0;
   let accounts: { first: number; last: number };
   let nextId: number;
   const take = (n: number) => {
@@ -92,12 +105,18 @@ describe('delivery: a connection that is not safe to resend', () => {
         activities: {
           // the real activity, whose result is lost once on demand: Temporal retries the chunk
           sendRecords: async (input) => {
-            const out = await real!.sendRecords(input);
-            if (loseNextResult) {
-              loseNextResult = false;
-              throw new Error('injected: the worker died before reporting the chunk');
+            chunksRunning++;
+            mostChunksAtOnce = Math.max(mostChunksAtOnce, chunksRunning);
+            try {
+              const out = await real!.sendRecords(input);
+              if (loseNextResult) {
+                loseNextResult = false;
+                throw new Error('injected: the worker died before reporting the chunk');
+              }
+              return out;
+            } finally {
+              chunksRunning--;
             }
-            return out;
           },
         },
       },
@@ -199,6 +218,22 @@ describe('delivery: a connection that is not safe to resend', () => {
     } finally {
       env.receiver.setBehaviour({ failWith: undefined });
     }
+  });
+
+  test('a run of several chunks sends them on the chunk queue, one at a time per worker; a one-record run stays on the main queue', async () => {
+    mostChunksAtOnce = 0;
+    // chunkSize 2, maxChunksInFlight 2: 3 chunks, 2 scheduled at once, but the worker's one chunk slot
+    // (run.chunksPerWorker, default 1) runs them one after the other
+    const bulk = await runBatch(env, take(6));
+    assert.equal(bulk.result.success, true, bulk.result.message);
+    assert.equal(bulk.result.integrations[0]!.counts.gravado, 6);
+    assert.deepEqual(await sendQueues(bulk.handle), [chunkTaskQueue(env.taskQueue)]);
+    assert.equal(mostChunksAtOnce, 1);
+    await replays(env, bulk.handle.workflowId);
+
+    const button = await runBatch(env, take(1));
+    assert.equal(button.result.success, true, button.result.message);
+    assert.deepEqual(await sendQueues(button.handle), [env.taskQueue]);
   });
 
   test('a large run continues as new, keeps one ledger execution id, and every execution replays', async () => {
