@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { Context } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../../activities';
@@ -89,6 +90,8 @@ describe('delivery: a connection that is not safe to resend', () => {
   let receivers: ReturnType<typeof createReceiverRegistry> | undefined;
   let loseNextResult = false;
   let chunksRunning = 0;
+  let holdChunks: Promise<void> | undefined;
+  let chunksHeld = 0;
   let mostChunksAtOnce = 0;
   let accounts: { first: number; last: number };
   let nextId: number;
@@ -105,6 +108,11 @@ describe('delivery: a connection that is not safe to resend', () => {
         activities: {
           // the real activity, whose result is lost once on demand: Temporal retries the chunk
           sendRecords: async (input) => {
+            // a bulk chunk (chunk queue) waits while a test holds them: the worker's one chunk slot stays taken
+            if (holdChunks && Context.current().info.taskQueue !== env.taskQueue) {
+              chunksHeld++;
+              await holdChunks;
+            }
             chunksRunning++;
             mostChunksAtOnce = Math.max(mostChunksAtOnce, chunksRunning);
             try {
@@ -234,6 +242,29 @@ describe('delivery: a connection that is not safe to resend', () => {
     const button = await runBatch(env, take(1));
     assert.equal(button.result.success, true, button.result.message);
     assert.deepEqual(await sendQueues(button.handle), [env.taskQueue]);
+  });
+
+  test('a one-record run is served while every chunk slot is taken by a bulk run', async () => {
+    let release!: () => void;
+    holdChunks = new Promise<void>((resolve) => (release = resolve));
+    chunksHeld = 0;
+    try {
+      const bulk = runBatch(env, take(4));
+      for (let i = 0; chunksHeld === 0 && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(chunksHeld, 1, "the bulk run holds the worker's one chunk slot");
+      const button = await runBatch(env, take(1));
+      assert.equal(button.result.success, true, button.result.message);
+      assert.equal(button.result.integrations[0]!.counts.gravado, 1);
+      assert.equal(chunksHeld, 1, "the bulk run's first chunk is still held, its second still queued");
+      release();
+      holdChunks = undefined;
+      const done = await bulk;
+      assert.equal(done.result.success, true, done.result.message);
+      assert.equal(done.result.integrations[0]!.counts.gravado, 4);
+    } finally {
+      release();
+      holdChunks = undefined;
+    }
   });
 
   test('a large run continues as new, keeps one ledger execution id, and every execution replays', async () => {
