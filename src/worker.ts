@@ -142,8 +142,12 @@ export async function startWorker(config: AppConfig, overrides: WorkerOverrides 
       throw err;
     }),
   );
-  const done = Promise.all(running)
-    .then(() => undefined)
+  // both stopped (a failed one stops the other) before the connection and pools close
+  const done = Promise.allSettled(running)
+    .then((settled) => {
+      const failed = settled.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    })
     .finally(async () => {
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await receivers.close();
