@@ -13,6 +13,7 @@ import { createRunLogs, type RunLogs } from './logging/run-logs';
 import { processMetrics, type Metrics } from './metrics/metrics';
 import { metricsSinks, onSendMetrics, timedReceivers, WORKFLOW_INTERCEPTOR_MODULE } from './metrics/worker-metrics';
 import { connectionOptions } from './temporal/client';
+import { chunkTaskQueue } from '../workflows/task-queues';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -36,6 +37,12 @@ async function workflowCode(): Promise<WorkflowBundleWithSourceMap | { codePath:
 
 const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never;
 
+/**
+ * Activities the main worker runs at once: a button's chunk, loadPlan, settlements (never a bulk chunk,
+ * which has its own worker). A button's chunk is dispatched eagerly only while a slot is free.
+ */
+export const MAIN_ACTIVITY_SLOTS = 20;
+
 /** How long a stopping worker lets in-flight activities (a chunk being sent) finish before cancelling them. */
 export const SHUTDOWN_GRACE_MS = 30_000;
 
@@ -54,7 +61,10 @@ function ownSignals(): void {
 }
 
 export interface RunningWorker {
+  /** Workflow tasks and every activity but bulk chunks, on the configured task queue. */
   worker: Worker;
+  /** Bulk chunks only, on the chunk queue (workflows/task-queues.ts), `run.chunksPerWorker` at once. */
+  chunkWorker: Worker;
   /** Resolves when the worker has stopped (after `shutdown`). */
   done: Promise<void>;
   /** The worker's own /metrics server, when it was given a metrics port. */
@@ -98,35 +108,60 @@ export async function startWorker(config: AppConfig, overrides: WorkerOverrides 
   const receivers = overrides.receivers ? timedReceivers(overrides.receivers, onSend) : createReceiverRegistry(config, {}, { onSend });
   ownSignals();
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
-  const worker = await Worker.create({
+  const taskQueue = overrides.taskQueue ?? config.temporal.taskQueue;
+  const activities = { ...createActivities({ config, crm, ledgers: createPgLedgers(crm), receivers }), ...overrides.activities };
+  const shared = {
     connection,
     namespace: config.temporal.namespace,
-    taskQueue: overrides.taskQueue ?? config.temporal.taskQueue,
-    workflowBundle: await workflowCode(),
-    activities: { ...createActivities({ config, crm, ledgers: createPgLedgers(crm), receivers }), ...overrides.activities },
+    activities,
     interceptors: { activity: [activityLogging(logs)] },
-    sinks: metricsSinks(metrics),
-    maxConcurrentActivityTaskExecutions: config.run.chunksPerWorker,
     shutdownGraceTime: SHUTDOWN_GRACE_MS,
+  };
+  const worker = await Worker.create({
+    ...shared,
+    taskQueue,
+    workflowBundle: await workflowCode(),
+    sinks: metricsSinks(metrics),
+    maxConcurrentActivityTaskExecutions: MAIN_ACTIVITY_SLOTS,
+  });
+  // bulk chunks, on a queue of their own: this process takes a chunk only while it has a free chunk slot
+  const chunkWorker = await Worker.create({
+    ...shared,
+    taskQueue: chunkTaskQueue(taskQueue),
+    maxConcurrentActivityTaskExecutions: config.run.chunksPerWorker,
   });
   const port = overrides.metricsPort ?? (process.env.WORKER_METRICS_PORT ? Number(process.env.WORKER_METRICS_PORT) : undefined);
   const host = process.env.WORKER_METRICS_HOST ?? config.api.host;
   const server = port === undefined ? undefined : await metricsServer(metrics, port, host);
   const address = server?.address();
   const metricsUrl = address && typeof address === 'object' ? `http://${host}:${address.port}/metrics` : undefined;
-  const done = worker.run().finally(async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await receivers.close();
-    await crm.close();
-    await connection.close();
-    await ownLogs?.close();
-  });
+  const running = [worker, chunkWorker].map((w) =>
+    w.run().catch((err: unknown) => {
+      // one stopping on an error stops the other, so `done` settles
+      for (const other of [worker, chunkWorker]) if (other.getState() === 'RUNNING') other.shutdown();
+      throw err;
+    }),
+  );
+  // both stopped (a failed one stops the other) before the connection and pools close
+  const done = Promise.allSettled(running)
+    .then((settled) => {
+      const failed = settled.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    })
+    .finally(async () => {
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await receivers.close();
+      await crm.close();
+      await connection.close();
+      await ownLogs?.close();
+    });
   return {
     worker,
+    chunkWorker,
     done,
     metricsUrl,
     async shutdown() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const w of [worker, chunkWorker]) if (w.getState() === 'RUNNING') w.shutdown();
       await done;
     },
   };

@@ -36,8 +36,9 @@ export const send = proxyActivities<Pick<Activities, 'sendRecords'>>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
 });
 
-// A step of several chunks: no eager dispatch, so its chunks go through the task queue to whichever worker
-// has room (eager dispatch would hand each one to the worker running the workflow, and workers would not add up)
+// A step of several chunks: no eager dispatch, so its chunks go through a task queue to whichever worker
+// has room (eager dispatch would hand each one to the worker running the workflow, and workers would not add
+// up). set-run.ts sends them to the chunk queue (task-queues.ts), where each process takes one at a time.
 export const sendSpread = proxyActivities<Pick<Activities, 'sendRecords'>>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '10 seconds',

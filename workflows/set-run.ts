@@ -9,6 +9,7 @@ import { ErrorCodes, readFailureDetails } from '../src/errors';
 import type { IntegrationResult, Plan, RunRequest, RunResult, SetStep, Step } from '../src/plan/types';
 import { crm, localQuery, query, send, sendSpread } from './options';
 import { activitySummary, endDetails, RESULTADO_KEY, RESULTADO_PATCH, runOutcome } from './outcome';
+import { chunkTaskQueue } from './task-queues';
 
 type Captured = Record<string, unknown>;
 type RunIds = { workflowId: string; execucaoId: string };
@@ -19,6 +20,8 @@ export const CHUNKS_PER_EXECUTION = 200;
 export const LOCAL_QUERY_PATCH = 'set-run-local-query';
 /** Patch id of continue-as-new: runs started before it replay without it. */
 export const CONTINUE_AS_NEW_PATCH = 'set-run-continue-as-new';
+/** Patch id of the chunk queue: runs started before it send their bulk chunks on the workflow's own queue. */
+export const CHUNK_QUEUE_PATCH = 'set-run-chunk-queue';
 
 /** Where a step's sending stands; carried across continue-as-new. */
 export interface StepProgress {
@@ -101,15 +104,19 @@ async function sendStep(step: SetStep, plan: Plan, captured: Captured, run: RunI
 
   const from = progress.nextChunk;
   const lotes = progress.chunks;
-  // one chunk (a button): eager, on this worker; several: spread over the workers (not a command attribute replay compares)
+  // one chunk (a button): eager, on this worker; several: spread over the workers (not a command attribute
+  // replay compares), through the chunk queue, where a process busy with a chunk takes no other
   const sender = lotes > 1 ? sendSpread : send;
+  const queue = lotes > 1 && patched(CHUNK_QUEUE_PATCH) ? { taskQueue: chunkTaskQueue(workflowInfo().taskQueue) } : {};
   const outputs: SendRecordsOutput[] = new Array(window);
   let next = 0;
   const lane = async () => {
     while (next < window) {
       const i = next++;
       const summary = activitySummary.sendRecords(step, from + i, lotes);
-      outputs[i] = await sender.sendRecords.executeWithOptions({ summary }, [{ run: runKey, base: plan.request.base, step, layers, chunk: from + i }]);
+      outputs[i] = await sender.sendRecords.executeWithOptions({ summary, ...queue }, [
+        { run: runKey, base: plan.request.base, step, layers, chunk: from + i },
+      ]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(plan.settings.maxChunksInFlight, window) }, lane));

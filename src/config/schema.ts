@@ -113,12 +113,13 @@ export const connectionFileSchema = z
       .object({
         chunkSize: z.number().int().positive().default(100),
         maxChunksInFlight: z.number().int().positive().default(4),
-        // activities (chunks) one worker process runs at once: a worker with no free slot does not poll, so
-        // the chunks of a run spread over the workers instead of piling up behind one process's limiter
-        chunksPerWorker: z.number().int().positive().default(20),
+        // bulk chunks one worker process sends at once (its chunk worker's slots, src/worker.ts): one chunk
+        // already keeps its connection's concurrency busy, and a process with no free chunk slot does not
+        // poll, so a run's chunks spread over the workers instead of piling up behind one process's limiter
+        chunksPerWorker: z.number().int().positive().default(1),
       })
       .strict()
-      .default({ chunkSize: 100, maxChunksInFlight: 4, chunksPerWorker: 20 }),
+      .default({ chunkSize: 100, maxChunksInFlight: 4, chunksPerWorker: 1 }),
     logs: z
       .object({ dir: z.string().optional(), level: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
       .strict()

@@ -1,5 +1,5 @@
-// Fault: three worker processes share one large run (run.chunksPerWorker 1, so its chunks spread over
-// them); one is SIGKILLed mid-run. Witnesses per record: the ledger, the receiver's own count, the CRM
+// Fault: three worker processes share one large run (each takes one chunk at a time, the default
+// run.chunksPerWorker, so its chunks spread over them); one is SIGKILLed mid-run. Witnesses per record: the ledger, the receiver's own count, the CRM
 // write-back counter. No record is sent twice, no write-back is lost or doubled; only records the killed
 // worker had in flight may end `incerto`.
 import assert from 'node:assert/strict';
@@ -17,7 +17,7 @@ describe('fault: three workers on one run, one killed', () => {
     env = await startFaultEnv({
       records: RECORDS,
       connection: { concurrency: CONCURRENCY },
-      run: { chunkSize: 20, maxChunksInFlight: 6, chunksPerWorker: 1 },
+      run: { chunkSize: 20, maxChunksInFlight: 6 },
     });
     env.receiver.setBehaviour({ delayMs: 30 });
   });
@@ -39,7 +39,7 @@ describe('fault: three workers on one run, one killed', () => {
     const counts = countDelivery(facts);
     console.log(countsLine('scale-out-kill', counts));
     assertExactlyOnce(facts, RECORDS);
-    // the killed worker held one chunk (chunksPerWorker 1): at most its lanes were in flight
+    // the killed worker held one chunk (chunksPerWorker 1, the default): at most its lanes were in flight
     assert.ok((counts.byStatus.incerto ?? 0) <= CONCURRENCY, `incerto ${counts.byStatus.incerto}`);
     // the chunks really spread: every started chunk names its worker
     const events = (await handle.fetchHistory()).events ?? [];

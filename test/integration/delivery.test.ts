@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { Context } from '@temporalio/activity';
+import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../../activities';
 import { createReceiverRegistry } from '../../src/connectors/registry';
@@ -15,6 +17,7 @@ import { BASE_KEY, EMPRESA_KEY, INTEGRACAO_KEY } from '../../src/temporal/client
 import { SET_RUN_WORKFLOW } from '../../src/temporal/constants';
 import { workflowBundle } from '../../src/worker';
 import type { SetRunOptions } from '../../workflows/set-run';
+import { chunkTaskQueue } from '../../workflows/task-queues';
 import { addAccounts, addBatchIntegration, BATCH_INTEGRATION } from '../faults/helpers/accounts';
 import { recordFacts } from '../faults/helpers/delivery-check';
 import { startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
@@ -48,6 +51,15 @@ async function replays(env: SetEnv, workflowId: string, runId?: string) {
   await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowId);
 }
 
+/** The task queues a run's chunks (sendRecords activities) were scheduled on. */
+async function sendQueues(handle: WorkflowHandle): Promise<Array<string | null | undefined>> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const sends = events.flatMap((e) =>
+    e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendRecords' ? [e.activityTaskScheduledEventAttributes] : [],
+  );
+  return [...new Set(sends.map((a) => a.taskQueue?.name))];
+}
+
 /** Makes the next `times` row updates matching `when` on `table` fail with a serialization failure (retryable). */
 async function failNext(env: SetEnv, name: string, table: string, when: string, times = 1) {
   await env.crm.query(`
@@ -77,6 +89,10 @@ describe('delivery: a connection that is not safe to resend', () => {
   let pools: ReturnType<typeof createCrmPools> | undefined;
   let receivers: ReturnType<typeof createReceiverRegistry> | undefined;
   let loseNextResult = false;
+  let chunksRunning = 0;
+  let holdChunks: Promise<void> | undefined;
+  let chunksHeld = 0;
+  let mostChunksAtOnce = 0;
   let accounts: { first: number; last: number };
   let nextId: number;
   const take = (n: number) => {
@@ -92,12 +108,23 @@ describe('delivery: a connection that is not safe to resend', () => {
         activities: {
           // the real activity, whose result is lost once on demand: Temporal retries the chunk
           sendRecords: async (input) => {
-            const out = await real!.sendRecords(input);
-            if (loseNextResult) {
-              loseNextResult = false;
-              throw new Error('injected: the worker died before reporting the chunk');
+            // a bulk chunk (chunk queue) waits while a test holds them: the worker's one chunk slot stays taken
+            if (holdChunks && Context.current().info.taskQueue !== env.taskQueue) {
+              chunksHeld++;
+              await holdChunks;
             }
-            return out;
+            chunksRunning++;
+            mostChunksAtOnce = Math.max(mostChunksAtOnce, chunksRunning);
+            try {
+              const out = await real!.sendRecords(input);
+              if (loseNextResult) {
+                loseNextResult = false;
+                throw new Error('injected: the worker died before reporting the chunk');
+              }
+              return out;
+            } finally {
+              chunksRunning--;
+            }
           },
         },
       },
@@ -198,6 +225,45 @@ describe('delivery: a connection that is not safe to resend', () => {
       assert.equal(attempts.rows[0].tentativas, 2, 'claimed by two activity attempts, processed by the receiver once');
     } finally {
       env.receiver.setBehaviour({ failWith: undefined });
+    }
+  });
+
+  test('a run of several chunks sends them on the chunk queue, one at a time per worker; a one-record run stays on the main queue', async () => {
+    mostChunksAtOnce = 0;
+    // chunkSize 2, maxChunksInFlight 2: 3 chunks, 2 scheduled at once, but the worker's one chunk slot
+    // (run.chunksPerWorker, default 1) runs them one after the other
+    const bulk = await runBatch(env, take(6));
+    assert.equal(bulk.result.success, true, bulk.result.message);
+    assert.equal(bulk.result.integrations[0]!.counts.gravado, 6);
+    assert.deepEqual(await sendQueues(bulk.handle), [chunkTaskQueue(env.taskQueue)]);
+    assert.equal(mostChunksAtOnce, 1);
+    await replays(env, bulk.handle.workflowId);
+
+    const button = await runBatch(env, take(1));
+    assert.equal(button.result.success, true, button.result.message);
+    assert.deepEqual(await sendQueues(button.handle), [env.taskQueue]);
+  });
+
+  test('a one-record run is served while every chunk slot is taken by a bulk run', async () => {
+    let release!: () => void;
+    holdChunks = new Promise<void>((resolve) => (release = resolve));
+    chunksHeld = 0;
+    try {
+      const bulk = runBatch(env, take(4));
+      for (let i = 0; chunksHeld === 0 && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(chunksHeld, 1, "the bulk run holds the worker's one chunk slot");
+      const button = await runBatch(env, take(1));
+      assert.equal(button.result.success, true, button.result.message);
+      assert.equal(button.result.integrations[0]!.counts.gravado, 1);
+      assert.equal(chunksHeld, 1, "the bulk run's first chunk is still held, its second still queued");
+      release();
+      holdChunks = undefined;
+      const done = await bulk;
+      assert.equal(done.result.success, true, done.result.message);
+      assert.equal(done.result.integrations[0]!.counts.gravado, 4);
+    } finally {
+      release();
+      holdChunks = undefined;
     }
   });
 

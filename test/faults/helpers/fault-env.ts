@@ -24,8 +24,8 @@ export interface FaultEnv {
   receiver: G5Receiver;
   client: IntegradorClient;
   accounts: { first: number; last: number };
-  /** Starts integration 21 over every added account. */
-  startRun(): Promise<WorkflowHandle>;
+  /** Starts integration 21 over every added account, or over accounts `de`..`ate` (one: a button's run). */
+  startRun(range?: { de: number; ate: number }): Promise<WorkflowHandle>;
   close(): Promise<void>;
 }
 
@@ -33,7 +33,8 @@ export interface FaultEnvOptions {
   records: number;
   temporalAddress?: string;
   connection?: Record<string, unknown>;
-  run?: { chunkSize: number; maxChunksInFlight: number; chunksPerWorker?: number };
+  /** The file's `run` section; keys left out take the schema's defaults (none given: chunkSize 50, 4 in flight). */
+  run?: { chunkSize?: number; maxChunksInFlight?: number; chunksPerWorker?: number };
 }
 
 export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
@@ -81,11 +82,11 @@ export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
     receiver: env.receiver,
     client,
     accounts,
-    startRun: () =>
+    startRun: (range) =>
       client.temporal.workflow.start(SET_RUN_WORKFLOW, {
         taskQueue: config.temporal.taskQueue,
         workflowId: `set-demo-1-${BATCH_INTEGRATION}-fault-${randomBytes(6).toString('hex')}`,
-        args: [request],
+        args: [range ? { ...request, params: { de: String(range.de), ate: String(range.ate) } } : request],
       }),
     close: env.close,
   };
