@@ -6,13 +6,14 @@ import type { DeliveryPorts } from '../src/delivery/deliver';
 import { OVERLAP_DEFAULTS } from '../src/delivery/overlap';
 import type { ActivityDeps } from './deps';
 
-export function deliveryPorts(deps: Pick<ActivityDeps, 'crm' | 'receivers' | 'config' | 'ledgers'>, base: string, connection: string) {
+export function deliveryPorts(deps: Pick<ActivityDeps, 'crm' | 'receivers' | 'config' | 'ledgers' | 'bulk'>, base: string, connection: string) {
   const target = deps.receivers.get(base, connection);
   const lookups = deps.crm.lookups(base);
   const ports: DeliveryPorts = {
     ledger: deps.ledgers.get(base),
     receiver: target.receiver,
     limiter: target.limiter,
+    first: !deps.bulk,
     safeToResend: target.config.safeToResend,
     lookups: { query: async (sql) => (await lookups.query({ text: sql.text, values: sql.values })).rows },
     mask: (text) => maskSecrets(text, deps.config.secrets),

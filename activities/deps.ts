@@ -11,4 +11,9 @@ export interface ActivityDeps {
   /** The delivery ledger of each base (integrador.envio): every record's status goes through it. */
   ledgers: Ledgers;
   receivers: Pick<ReceiverRegistry, 'get'>;
+  /**
+   * These activities serve the bulk chunks (the worker's chunk queue). The others (a button's one chunk, a
+   * settlement) send ahead of them in the connection's limiter.
+   */
+  bulk?: boolean;
 }

@@ -32,10 +32,17 @@ export interface SendRecordsOutput {
   firstError: string | null;
 }
 
+/**
+ * Records (or batch calls) of a chunk in progress at once, per slot of the connection. A record spends part of
+ * its time outside the connection's slot (its lookups before, its write-back after), so a chunk keeps more
+ * records going than the connection takes calls; the limiter still lets only `concurrency` calls through.
+ */
+export const LANES_PER_SLOT = 2;
+
 /** How often a running chunk tells Temporal it is alive, whatever its sends are doing. */
 const HEARTBEAT_EVERY_MS = 1_000;
 
-export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' | 'config' | 'ledgers'>) {
+export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' | 'config' | 'ledgers' | 'bulk'>) {
   return async function sendRecords(input: SendRecordsInput): Promise<SendRecordsOutput> {
     const chunk = input.chunk ?? input.lote!;
     const step = currentStep(input.step);
@@ -43,6 +50,7 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
     const { ports, target } = deliveryPorts(deps, input.base, step.connection.name);
 
     const ctx = Context.current();
+    const lanes = target.config.concurrency * LANES_PER_SLOT;
     const records = await ledger.chunkRecords(input.run, chunk);
     let finished = 0;
     const beat = setInterval(() => ctx.heartbeat({ chunk, finished }), HEARTBEAT_EVERY_MS);
@@ -56,14 +64,14 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
       if (step.batch) {
         const { done, calls } = await prepareBatch(records, delivery, ports);
         finished = done.length;
-        const perCall = await runAll(calls, target.config.concurrency, ctx.cancellationSignal, async (call) => {
+        const perCall = await runAll(calls, lanes, ctx.cancellationSignal, async (call) => {
           const outcome = await deliverCall(call, delivery, ports);
           finished += outcome.length;
           return outcome;
         });
         outcomes = [...done, ...perCall.flat()];
       } else {
-        outcomes = await runAll(records, target.config.concurrency, ctx.cancellationSignal, async (record) => {
+        outcomes = await runAll(records, lanes, ctx.cancellationSignal, async (record) => {
           const outcome = await deliverRecord(record, delivery, ports);
           finished++;
           return outcome;

@@ -9,7 +9,8 @@
 // Figures: `batch_multiple=<engine batch ÷ direct per-record>`, `batch_ratio=<engine batch ÷ direct batch>`,
 // `rerun_sent=<n>`, `rerun_fraction=<second run time ÷ first>`; the last line is `ratio=<engine/direct
 // per-record throughput>`.
-// Knobs (environment): BENCH_RECORDS (10000, or the first argument), BENCH_CONCURRENCY (8), BENCH_CHUNK (100), BENCH_CHUNKS_IN_FLIGHT (4),
+// Knobs (environment): BENCH_RECORDS (10000, or the first argument), BENCH_CONCURRENCY (8), BENCH_CHUNK, BENCH_CHUNKS_IN_FLIGHT,
+// BENCH_CHUNKS_PER_WORKER (the run section's defaults when unset),
 // BENCH_LATENCY_SAMPLES (50), BENCH_BATCH (50), BENCH_LARGE (0 = skip; e.g. 100000: one more engine run in
 // batch mode over that many new records, printing `peak_rss_mb=` (this process, where the worker runs)
 // and `history_events_max=` (the most events in one execution of its continue-as-new chain)).
@@ -36,8 +37,6 @@ const RECORDS = Number(process.argv[2] ?? process.env.BENCH_RECORDS ?? 10_000);
 if (!Number.isInteger(RECORDS) || RECORDS < 1)
   throw new Error(`the record count must be a positive integer, not ${process.argv[2] ?? process.env.BENCH_RECORDS}`);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const CHUNK = Number(process.env.BENCH_CHUNK ?? 100);
-const CHUNKS_IN_FLIGHT = Number(process.env.BENCH_CHUNKS_IN_FLIGHT ?? 4);
 const SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 50);
 const BATCH = Number(process.env.BENCH_BATCH ?? 50);
 const LARGE = Number(process.env.BENCH_LARGE ?? 0);
@@ -46,6 +45,12 @@ const DEADLINE_MS = 15 * 60_000;
 
 const log = (line: string) => console.log(line);
 const rate = (n: number, ms: number) => (n / ms) * 1000;
+
+/** BENCH_CHUNK (run.chunkSize), BENCH_CHUNKS_IN_FLIGHT (run.maxChunksInFlight), BENCH_CHUNKS_PER_WORKER (run.chunksPerWorker). */
+function runKnobs(): Record<string, number> {
+  const knobs = { chunkSize: 'BENCH_CHUNK', maxChunksInFlight: 'BENCH_CHUNKS_IN_FLIGHT', chunksPerWorker: 'BENCH_CHUNKS_PER_WORKER' };
+  return Object.fromEntries(Object.entries(knobs).flatMap(([key, name]) => (process.env[name] ? [[key, Number(process.env[name])]] : [])));
+}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -58,7 +63,6 @@ async function main() {
     for (const stop of stops.reverse()) await stop().catch((err) => console.error('stop:', err));
   };
   try {
-    log(`bench: ${RECORDS} records, connection concurrency ${CONCURRENCY}, chunkSize ${CHUNK}, maxChunksInFlight ${CHUNKS_IN_FLIGHT}`);
     const [pg, temporal] = await Promise.all([startEmbeddedPostgres(), startTemporalDevServer()]);
     stops.push(
       () => pg.stop(),
@@ -96,7 +100,8 @@ async function main() {
     const config = parseConfig(
       JSON.stringify({
         temporal: { address: temporal.address, taskQueue: 'bench' },
-        run: { chunkSize: CHUNK, maxChunksInFlight: CHUNKS_IN_FLIGHT },
+        // the product's defaults unless a knob is set
+        run: runKnobs(),
         api: { waitLimitMs: 120_000 },
         logs: { level: 'error' },
         bases: Object.fromEntries(
@@ -109,6 +114,7 @@ async function main() {
       {},
     );
 
+    log(`bench: ${RECORDS} records, connection concurrency ${CONCURRENCY}, run ${JSON.stringify(config.run)}`);
     const worker = await startWorker(config);
     stops.push(() => worker.shutdown());
     const client = await createIntegradorClient(config.temporal);

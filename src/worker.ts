@@ -109,17 +109,17 @@ export async function startWorker(config: AppConfig, overrides: WorkerOverrides 
   ownSignals();
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   const taskQueue = overrides.taskQueue ?? config.temporal.taskQueue;
-  const activities = { ...createActivities({ config, crm, ledgers: createPgLedgers(crm), receivers }), ...overrides.activities };
+  const deps = { config, crm, ledgers: createPgLedgers(crm), receivers };
   const shared = {
     connection,
     namespace: config.temporal.namespace,
-    activities,
     interceptors: { activity: [activityLogging(logs)] },
     shutdownGraceTime: SHUTDOWN_GRACE_MS,
   };
   const worker = await Worker.create({
     ...shared,
     taskQueue,
+    activities: { ...createActivities(deps), ...overrides.activities },
     workflowBundle: await workflowCode(),
     sinks: metricsSinks(metrics),
     maxConcurrentActivityTaskExecutions: MAIN_ACTIVITY_SLOTS,
@@ -128,6 +128,7 @@ export async function startWorker(config: AppConfig, overrides: WorkerOverrides 
   const chunkWorker = await Worker.create({
     ...shared,
     taskQueue: chunkTaskQueue(taskQueue),
+    activities: { ...createActivities({ ...deps, bulk: true }), ...overrides.activities },
     maxConcurrentActivityTaskExecutions: config.run.chunksPerWorker,
   });
   const port = overrides.metricsPort ?? (process.env.WORKER_METRICS_PORT ? Number(process.env.WORKER_METRICS_PORT) : undefined);

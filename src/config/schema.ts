@@ -6,6 +6,8 @@ import { schedulesSchema } from './schedule-schema';
 /** The Temporal task queue and namespace a file that names none runs on (client, worker and dev server). */
 export const DEFAULT_TASK_QUEUE = 'integrador';
 export const DEFAULT_NAMESPACE = 'default';
+/** The run section's defaults (docs/connection-file.md). */
+export const RUN_DEFAULTS = { chunkSize: 100, maxChunksInFlight: 8, chunksPerWorker: 2 } as const;
 
 const credentials = z.object({ user: z.string(), password: z.string() }).strict();
 const common = {
@@ -111,15 +113,15 @@ export const connectionFileSchema = z
       .default({ port: 3000, host: '127.0.0.1', waitLimitMs: 60_000 }),
     run: z
       .object({
-        chunkSize: z.number().int().positive().default(100),
-        maxChunksInFlight: z.number().int().positive().default(4),
-        // bulk chunks one worker process sends at once (its chunk worker's slots, src/worker.ts): one chunk
-        // already keeps its connection's concurrency busy, and a process with no free chunk slot does not
+        chunkSize: z.number().int().positive().default(RUN_DEFAULTS.chunkSize),
+        maxChunksInFlight: z.number().int().positive().default(RUN_DEFAULTS.maxChunksInFlight),
+        // bulk chunks one worker process sends at once (its chunk worker's slots, src/worker.ts): two overlap
+        // one chunk's start and end with the other's sends, and a process with no free chunk slot does not
         // poll, so a run's chunks spread over the workers instead of piling up behind one process's limiter
-        chunksPerWorker: z.number().int().positive().default(1),
+        chunksPerWorker: z.number().int().positive().default(RUN_DEFAULTS.chunksPerWorker),
       })
       .strict()
-      .default({ chunkSize: 100, maxChunksInFlight: 4, chunksPerWorker: 1 }),
+      .default({ ...RUN_DEFAULTS }),
     logs: z
       .object({ dir: z.string().optional(), level: z.enum(['debug', 'info', 'warn', 'error']).default('info') })
       .strict()

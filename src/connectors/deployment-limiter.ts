@@ -110,7 +110,7 @@ export function createDeploymentLimiter(opts: DeploymentLimiterOptions): Deploym
   }
 
   return {
-    run(task) {
+    run(task, options) {
       return local.run(async () => {
         let client: PoolClient;
         let slot: number;
@@ -135,7 +135,7 @@ export function createDeploymentLimiter(opts: DeploymentLimiterOptions): Deploym
         } finally {
           await giveBack(client, slot);
         }
-      });
+      }, options);
     },
     async close() {
       stopping.abort();

@@ -1,27 +1,36 @@
 // Per-connection limits shared by every run on a worker: at most `concurrency` calls in flight and at most
 // `ratePerSecond` call starts per second.
 
+export interface RunOptions {
+  /**
+   * Goes ahead of the calls waiting without it (still behind the calls in flight): a CRM button's one
+   * record is not queued behind the records of the bulk chunks in progress.
+   */
+  first?: boolean;
+}
+
 export interface Limiter {
-  run<T>(task: () => Promise<T>): Promise<T>;
+  run<T>(task: () => Promise<T>, options?: RunOptions): Promise<T>;
 }
 
 export function createLimiter(opts: { concurrency: number; ratePerSecond?: number }): Limiter {
   let active = 0;
   const waiting: Array<() => void> = [];
+  const waitingFirst: Array<() => void> = [];
   const interval = opts.ratePerSecond ? 1000 / opts.ratePerSecond : 0;
   let nextStart = 0;
 
-  const acquire = () =>
+  const acquire = (first: boolean) =>
     new Promise<void>((resolve) => {
       if (active < opts.concurrency) {
         active++;
         resolve();
       } else {
-        waiting.push(resolve);
+        (first ? waitingFirst : waiting).push(resolve);
       }
     });
   const release = () => {
-    const next = waiting.shift();
+    const next = waitingFirst.shift() ?? waiting.shift();
     if (next) next();
     else active--;
   };
@@ -34,8 +43,8 @@ export function createLimiter(opts: { concurrency: number; ratePerSecond?: numbe
   };
 
   return {
-    async run(task) {
-      await acquire();
+    async run(task, options) {
+      await acquire(Boolean(options?.first));
       try {
         await pace();
         return await task();

@@ -119,10 +119,10 @@ export function createReceiverRegistry(
  */
 export function honouringRetryAfter(limiter: Limiter, bounds: { maxWaitMs: number; maxWaits: number }, sleep: (ms: number) => Promise<void>): Limiter {
   return {
-    async run(task) {
+    async run(task, options) {
       for (let waits = 0; ; waits++) {
         try {
-          return await limiter.run(task);
+          return await limiter.run(task, options);
         } catch (err) {
           const wait = err instanceof TransportError && err.retryable ? err.retryAfterMs : undefined;
           if (wait === undefined || wait > bounds.maxWaitMs || waits >= bounds.maxWaits) throw err;

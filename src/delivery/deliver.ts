@@ -25,6 +25,8 @@ export interface DeliveryPorts {
   receiver: Pick<Receiver, 'send'>;
   /** The connection's slot (concurrency, rate, Retry-After waits): the claim and the call happen inside it. */
   limiter: Limiter;
+  /** A CRM button's run (one chunk) or a settlement: its calls go ahead of the bulk chunks' waiting ones. */
+  first?: boolean;
   /** The connection may receive a request twice (an idempotent receiver): unknown outcomes are resent. */
   safeToResend: boolean;
   /** The mapping's CRM lookups (components). */
@@ -138,15 +140,18 @@ async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
   let answer: unknown;
   let sent: string | undefined;
   try {
-    const result = await ports.limiter.run(async () => {
-      if (!attempt) {
-        const claimed = await ports.ledger.claim(record, requisicao, digest);
-        if (claimed === null) throw new ClaimLost();
-        if (typeof claimed === 'object') throw new KeyHeld(claimed.heldBy);
-        attempt = claimed;
-      }
-      return ports.receiver.send({ link, operation: step.operation ?? undefined, body, returning: step.answer.valueKeys });
-    });
+    const result = await ports.limiter.run(
+      async () => {
+        if (!attempt) {
+          const claimed = await ports.ledger.claim(record, requisicao, digest);
+          if (claimed === null) throw new ClaimLost();
+          if (typeof claimed === 'object') throw new KeyHeld(claimed.heldBy);
+          attempt = claimed;
+        }
+        return ports.receiver.send({ link, operation: step.operation ?? undefined, body, returning: step.answer.valueKeys });
+      },
+      { first: ports.first },
+    );
     answer = result.answer;
     sent = result.sent === undefined ? undefined : ports.mask(result.sent);
   } catch (err) {
@@ -291,22 +296,25 @@ export async function deliverCall(call: BatchCall, step: DeliveryStep, ports: De
   let claimed: Array<{ p: Prepared; attempt: number; element: unknown }> | undefined;
   let answer: unknown;
   try {
-    const result = await ports.limiter.run(async () => {
-      if (!claimed) claimed = await claimAll(c, call, outcomes);
-      if (!claimed.length) throw new ClaimLost();
-      const parts = claimed.map((m) => splitRequest(m.p.body, path));
-      claimed.forEach((m, i) => (m.element = parts[i]!.element));
-      const elements = parts.map((p) => p.element);
-      const body = callBody(parts[0]!.outside, elements, path);
-      const returning = batch.key && !s.answer.valueKeys.includes(batch.key) ? [...s.answer.valueKeys, batch.key] : s.answer.valueKeys;
-      return ports.receiver.send({
-        link: claimed[0]!.p.link,
-        operation: s.operation ?? undefined,
-        body: Array.isArray(body) ? {} : body,
-        batch: Array.isArray(body) ? body : undefined,
-        returning,
-      });
-    });
+    const result = await ports.limiter.run(
+      async () => {
+        if (!claimed) claimed = await claimAll(c, call, outcomes);
+        if (!claimed.length) throw new ClaimLost();
+        const parts = claimed.map((m) => splitRequest(m.p.body, path));
+        claimed.forEach((m, i) => (m.element = parts[i]!.element));
+        const elements = parts.map((p) => p.element);
+        const body = callBody(parts[0]!.outside, elements, path);
+        const returning = batch.key && !s.answer.valueKeys.includes(batch.key) ? [...s.answer.valueKeys, batch.key] : s.answer.valueKeys;
+        return ports.receiver.send({
+          link: claimed[0]!.p.link,
+          operation: s.operation ?? undefined,
+          body: Array.isArray(body) ? {} : body,
+          batch: Array.isArray(body) ? body : undefined,
+          returning,
+        });
+      },
+      { first: ports.first },
+    );
     answer = result.answer;
   } catch (err) {
     if (err instanceof ClaimLost) return outcomes;

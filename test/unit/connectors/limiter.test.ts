@@ -59,3 +59,25 @@ test('the rate is shared by every caller of one limiter (all runs of a worker)',
   const all = [...(await runA), ...(await runB)].sort((a, b) => a - b);
   assert.ok(all[3]! >= 3 * 100 - 5, `4 starts at 10/s take ≥ 300 ms, took ${all[3]}`);
 });
+
+test('a call run `first` goes ahead of the calls waiting without it, behind the ones in flight', async () => {
+  const limiter = createLimiter({ concurrency: 2 });
+  const order: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const call = (name: string, first?: boolean) =>
+    limiter.run(
+      async () => {
+        order.push(name);
+        await gate;
+      },
+      { first },
+    );
+  // two in flight, three bulk calls waiting, then a button's call and a second one
+  const all = [call('bulk-1'), call('bulk-2'), call('bulk-3'), call('bulk-4'), call('bulk-5'), call('button-1', true), call('button-2', true)];
+  await sleep(5);
+  assert.deepEqual(order, ['bulk-1', 'bulk-2'], 'in flight keep their slots');
+  release();
+  await Promise.all(all);
+  assert.deepEqual(order, ['bulk-1', 'bulk-2', 'button-1', 'button-2', 'bulk-3', 'bulk-4', 'bulk-5']);
+});
