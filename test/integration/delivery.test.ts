@@ -103,7 +103,8 @@ describe('delivery: a connection that is not safe to resend', () => {
 
   before(async () => {
     env = await startSetEnv({
-      run: { chunkSize: 2, maxChunksInFlight: 2 },
+      // one chunk slot per worker, so a test sees the slot held (the default is 2)
+      run: { chunkSize: 2, maxChunksInFlight: 2, chunksPerWorker: 1 },
       worker: {
         activities: {
           // the real activity, whose result is lost once on demand: Temporal retries the chunk
@@ -228,10 +229,10 @@ describe('delivery: a connection that is not safe to resend', () => {
     }
   });
 
-  test('a run of several chunks sends them on the chunk queue, one at a time per worker; a one-record run stays on the main queue', async () => {
+  test('a run of several chunks sends them on the chunk queue, chunksPerWorker at a time per worker; a one-record run stays on the main queue', async () => {
     mostChunksAtOnce = 0;
     // chunkSize 2, maxChunksInFlight 2: 3 chunks, 2 scheduled at once, but the worker's one chunk slot
-    // (run.chunksPerWorker, default 1) runs them one after the other
+    // (run.chunksPerWorker 1 here) runs them one after the other
     const bulk = await runBatch(env, take(6));
     assert.equal(bulk.result.success, true, bulk.result.message);
     assert.equal(bulk.result.integrations[0]!.counts.gravado, 6);
