@@ -153,7 +153,7 @@ async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
       { first: ports.first },
     );
     answer = result.answer;
-    sent = result.sent === undefined ? undefined : ports.mask(result.sent);
+    sent = result.sent; // masked below, only where it is kept (a refused request)
   } catch (err) {
     if (err instanceof ClaimLost) return changedElsewhere(record);
     if (err instanceof KeyHeld) {
@@ -170,7 +170,14 @@ async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
   const outcome = readAnswer(answer, step.answer);
   if (!outcome.ok) {
     const erro = ports.mask(outcome.message);
-    if (await ports.ledger.markFailed(claimedVersion(claim), 'erro', { erro, tipo: 'receptor', resposta: answer, sent })) {
+    if (
+      await ports.ledger.markFailed(claimedVersion(claim), 'erro', {
+        erro,
+        tipo: 'receptor',
+        resposta: answer,
+        sent: sent === undefined ? undefined : ports.mask(sent),
+      })
+    ) {
       return { status: 'erro', seq: record.seq, error: erro };
     }
     return changedElsewhere(record);

@@ -1,13 +1,15 @@
 // Group commit: calls made while a flush is running wait and go together in the next one. Idle, a call is
 // flushed at once (no added latency); under load, one round trip and one commit serve many records.
+// `parallel` flushes may run at once (each on its own connection), so a call waits for a free one rather
+// than for the flush before it.
 
 export type Flush<I, O> = (items: I[]) => Promise<Array<PromiseSettledResult<O>>>;
 
-export function groupCommit<I, O>(flush: Flush<I, O>, maxBatch = 64): (item: I) => Promise<O> {
+export function groupCommit<I, O>(flush: Flush<I, O>, maxBatch = 64, parallel = 1): (item: I) => Promise<O> {
   const queue: Array<{ item: I; resolve: (o: O) => void; reject: (e: unknown) => void }> = [];
-  let flushing = false;
+  let flushing = 0;
   const drain = async () => {
-    flushing = true;
+    flushing++;
     while (queue.length) {
       const batch = queue.splice(0, maxBatch);
       try {
@@ -21,11 +23,11 @@ export function groupCommit<I, O>(flush: Flush<I, O>, maxBatch = 64): (item: I) 
         for (const b of batch) b.reject(err);
       }
     }
-    flushing = false;
+    flushing--;
   };
   return (item) =>
     new Promise<O>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (!flushing) void drain();
+      if (flushing < parallel) void drain();
     });
 }

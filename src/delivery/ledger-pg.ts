@@ -55,9 +55,15 @@ export function createPgLedgers(crm: Pick<CrmPools, 'pool'> & Partial<Pick<CrmPo
 }
 
 /** `pipelined`: a pool of the same base whose connections pipeline, for the group write-back (two round trips). */
+/** Claim flushes at once: a claim is made inside the connection's slot, so it should not wait long for a flush. */
+const CLAIM_FLUSHES = 2;
+
 export function createPgLedger(pool: Pool, pipelined?: Pool): Ledger {
-  const claim = groupCommit(async (claims: Array<{ seen: Seen; requisicao: string; digest?: string }>) =>
-    (await claimMany(pool, claims)).map((value) => ({ status: 'fulfilled' as const, value })),
+  const claim = groupCommit(
+    async (claims: Array<{ seen: Seen; requisicao: string; digest?: string }>) =>
+      (await claimMany(pool, claims)).map((value) => ({ status: 'fulfilled' as const, value })),
+    64,
+    CLAIM_FLUSHES,
   );
   const writeBack = groupCommit((items: WriteBack[]) => writeBackMany(pool, items, pipelined));
   const unchanged = groupCommit(async (items: Unchanged[]) => (await markUnchangedMany(pool, items)).map((value) => ({ status: 'fulfilled' as const, value })));
