@@ -55,6 +55,11 @@ function ownSignals(): void {
 
 export interface RunningWorker {
   worker: Worker;
+  /**
+   * The worker's connection, open until the worker has stopped. A client in the same process may share it
+   * (createIntegradorClient's `workerConnection`) to start runs eagerly on this worker.
+   */
+  connection: NativeConnection;
   /** Resolves when the worker has stopped (after `shutdown`). */
   done: Promise<void>;
   /** The worker's own /metrics server, when it was given a metrics port. */
@@ -123,6 +128,7 @@ export async function startWorker(config: AppConfig, overrides: WorkerOverrides 
   });
   return {
     worker,
+    connection,
     done,
     metricsUrl,
     async shutdown() {
