@@ -7,7 +7,7 @@ import type { QueryRecordsOutput } from '../activities/query-records';
 import type { SendRecordsOutput } from '../activities/send-records';
 import { ErrorCodes, readFailureDetails } from '../src/errors';
 import type { IntegrationResult, Plan, RunRequest, RunResult, SetStep, Step } from '../src/plan/types';
-import { crm, localQuery, query, send, sendSpread } from './options';
+import { crm, localQuery, localSend, query, send, sendSpread } from './options';
 import { activitySummary, endDetails, RESULTADO_KEY, RESULTADO_PATCH, runOutcome } from './outcome';
 
 type Captured = Record<string, unknown>;
@@ -17,6 +17,8 @@ type RunIds = { workflowId: string; execucaoId: string };
 export const CHUNKS_PER_EXECUTION = 200;
 /** Patch id of the query as a local activity: runs started before it replay the regular activity. */
 export const LOCAL_QUERY_PATCH = 'set-run-local-query';
+/** Patch id of a step's single chunk sent as a local activity: runs started before it replay the regular one. */
+export const LOCAL_SEND_PATCH = 'set-run-local-send';
 /** Patch id of continue-as-new: runs started before it replay without it. */
 export const CONTINUE_AS_NEW_PATCH = 'set-run-continue-as-new';
 
@@ -101,8 +103,10 @@ async function sendStep(step: SetStep, plan: Plan, captured: Captured, run: RunI
 
   const from = progress.nextChunk;
   const lotes = progress.chunks;
-  // one chunk (a button): eager, on this worker; several: spread over the workers (not a command attribute replay compares)
-  const sender = lotes > 1 ? sendSpread : send;
+  // several chunks: spread over the workers (eager dispatch off is not a command attribute replay compares);
+  // one chunk (a button): a local activity in this workflow task, or, in runs started before that patch,
+  // a regular activity dispatched eagerly to this worker
+  const sender = lotes > 1 ? sendSpread : patched(LOCAL_SEND_PATCH) ? localSend : send;
   const outputs: SendRecordsOutput[] = new Array(window);
   let next = 0;
   const lane = async () => {
