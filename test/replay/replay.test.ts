@@ -110,6 +110,9 @@ describe('replay of committed SET run histories', () => {
     const markers = history.events.filter((e: any) => e.markerRecordedEventAttributes);
     assert.equal(markers.filter((e: any) => e.markerRecordedEventAttributes.markerName === 'core_local_activity').length, 2, 'query and send');
     assert.ok(markers.some((e: any) => patchOf(e) === 'set-run-local-send'));
+    // each local activity keeps its readable summary (user metadata of its marker), though the UI (2.54) does not show it
+    const summaries = markers.filter((e: any) => e.userMetadata?.summary).map((e: any) => decoded(e.userMetadata.summary));
+    assert.deepEqual(summaries, ['19 SET-WS-CONTAS: query', '19 SET-WS-CONTAS, lote 1 of 1']);
   });
 
   test('without the set-run-local-send marker, a v5 button run fails to replay (negative control: the patch keeps v4 runs replaying)', async () => {
