@@ -104,9 +104,11 @@ async function sendStep(step: SetStep, plan: Plan, captured: Captured, run: RunI
   const from = progress.nextChunk;
   const lotes = progress.chunks;
   // several chunks: spread over the workers (eager dispatch off is not a command attribute replay compares);
-  // one chunk (a button): a local activity in this workflow task, or, in runs started before that patch,
-  // a regular activity dispatched eagerly to this worker
-  const sender = lotes > 1 ? sendSpread : patched(LOCAL_SEND_PATCH) ? localSend : send;
+  // the plan's first step in one chunk (a button): a local activity in this workflow task, or, in runs
+  // started before that patch, a regular activity dispatched eagerly to this worker. Later steps keep the
+  // regular activity: its input in the history is how a settlement finds the variables the step used,
+  // and the first step's are known without it (the plan, nothing captured yet: settlement/settle.ts).
+  const sender = lotes > 1 ? sendSpread : plan.steps[0] === step && patched(LOCAL_SEND_PATCH) ? localSend : send;
   const outputs: SendRecordsOutput[] = new Array(window);
   let next = 0;
   const lane = async () => {
