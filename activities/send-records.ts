@@ -53,7 +53,8 @@ export function createSendRecords(deps: Pick<ActivityDeps, 'crm' | 'receivers' |
     const lanes = target.config.concurrency * LANES_PER_SLOT;
     const records = await ledger.chunkRecords(input.run, chunk);
     let finished = 0;
-    const beat = setInterval(() => ctx.heartbeat({ chunk, finished }), HEARTBEAT_EVERY_MS);
+    // a local activity (a step's single chunk) cannot heartbeat: the workflow task keeps it alive instead
+    const beat = ctx.info.isLocal ? undefined : setInterval(() => ctx.heartbeat({ chunk, finished }), HEARTBEAT_EVERY_MS);
     let outcomes: RecordOutcome[];
     try {
       const delivery: DeliveryStep = { step, layers: input.layers };

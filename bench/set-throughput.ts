@@ -10,11 +10,12 @@
 // `rerun_sent=<n>`, `rerun_fraction=<second run time ÷ first>`; the last line is `ratio=<engine/direct
 // per-record throughput>`.
 // Knobs (environment): BENCH_RECORDS (10000, or the first argument), BENCH_CONCURRENCY (8), BENCH_CHUNK, BENCH_CHUNKS_IN_FLIGHT,
-// BENCH_CHUNKS_PER_WORKER (the run section's defaults when unset),
-// BENCH_LATENCY_SAMPLES (50), BENCH_BATCH (50), BENCH_LARGE (0 = skip; e.g. 100000: one more engine run in
+// BENCH_CHUNKS_PER_WORKER (the run section's defaults when unset), BENCH_LATENCY_SAMPLES (50),
+// BENCH_EAGER_START (1; 0 = the API's client on its own connection), BENCH_BATCH (50), BENCH_LARGE (0 = skip; e.g. 100000: one more engine run in
 // batch mode over that many new records, printing `peak_rss_mb=` (this process, where the worker runs)
 // and `history_events_max=` (the most events in one execution of its continue-as-new chain)).
 import { createHash, randomBytes } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { Pool } from 'pg';
 import { createLoadPlan } from '../activities/load-plan';
 import { buildApp } from '../src/api/app';
@@ -117,7 +118,9 @@ async function main() {
     log(`bench: ${RECORDS} records, connection concurrency ${CONCURRENCY}, run ${JSON.stringify(config.run)}`);
     const worker = await startWorker(config);
     stops.push(() => worker.shutdown());
-    const client = await createIntegradorClient(config.temporal);
+    // as `serve` does: the client shares the worker's connection and starts runs eagerly on it
+    // (BENCH_EAGER_START=0: its own connection, the path of an API without a local worker)
+    const client = await createIntegradorClient(config.temporal, process.env.BENCH_EAGER_START === '0' ? {} : { workerConnection: worker.connection });
     stops.push(() => client.close());
     const pools = createCrmPools(config);
     stops.push(() => pools.close());
@@ -168,7 +171,7 @@ async function main() {
     const app = buildApp({ config, client, crm: pools });
     stops.push(() => app.close());
     const integrar: number[] = [];
-    let lastWorkflowId = '';
+    const workflowIds: string[] = [];
     const direct: number[] = [];
     const firstSample = e.first + WARMUP + RECORDS;
     for (let i = 0; i < SAMPLES; i++) {
@@ -180,13 +183,13 @@ async function main() {
         headers: { TOKEN_CRM: token },
       });
       integrar.push(performance.now() - t);
-      lastWorkflowId = res.json().workflowId;
+      workflowIds.push(res.json().workflowId);
       if (res.statusCode !== 200) throw new Error(`/integrar answered ${res.statusCode}: ${res.body}`);
       t = performance.now();
       await directRun(contaId, contaId);
       direct.push(performance.now() - t);
     }
-    if (process.env.BENCH_TRACE) await traceLast(client, lastWorkflowId);
+    if (process.env.BENCH_TRACE) await traceRuns(client, workflowIds, integrar);
     const ms = (v: number) => `${v.toFixed(1)} ms`;
     log(`latency /integrar (1 record, ${SAMPLES} requests): p50 ${ms(percentile(integrar, 50))} p99 ${ms(percentile(integrar, 99))}`);
     log(`latency direct (1 record, ${SAMPLES} requests): p50 ${ms(percentile(direct, 50))} p99 ${ms(percentile(direct, 99))}`);
@@ -294,11 +297,57 @@ main().then(
   },
 );
 
-/** BENCH_TRACE=1: one /integrar run's history events, in ms from its start: where a button's time goes. */
-async function traceLast(client: Awaited<ReturnType<typeof createIntegradorClient>>, workflowId: string): Promise<void> {
-  const history = await client.handle(workflowId).fetchHistory();
-  const events = history.events ?? [];
-  const at = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
-  const start = at(events[0]!);
-  for (const e of events) log(`trace +${String(at(e) - start).padStart(4)} ms ${String(e.eventType)}`);
+type Events = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>;
+
+/**
+ * BENCH_TRACE=1: where a button's time goes. The last /integrar run's history events in ms from its start,
+ * then the p50 and mean of each segment over every sample (server timestamps), and of what the API adds around the run.
+ */
+async function traceRuns(client: Awaited<ReturnType<typeof createIntegradorClient>>, workflowIds: string[], totals: number[]): Promise<void> {
+  const at = (e: Events[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+  const segments = new Map<string, number[]>();
+  const add = (name: string, ms: number | undefined) => {
+    if (ms !== undefined && Number.isFinite(ms)) segments.set(name, [...(segments.get(name) ?? []), ms]);
+  };
+  let last: Events = [];
+  const tasks: number[] = [];
+  for (const [i, workflowId] of workflowIds.entries()) {
+    const events = (await client.handle(workflowId).fetchHistory()).events ?? [];
+    last = events;
+    const first = (type: number) => events.find((e) => Number(e.eventType) === type);
+    const all = (type: number) => events.filter((e) => Number(e.eventType) === type);
+    const time = (e: Events[number] | undefined) => (e ? at(e) : NaN);
+    const [t0, tEnd] = [time(events[0]), time(events.at(-1))];
+    const started = all(6);
+    const completed = all(7);
+    add('first workflow task dispatched (start → task started)', time(started[0]) - t0);
+    // since set-run-local-send a button's run is this one task: the local query and the local send
+    add('first workflow task (local query, and local send)', time(completed[0]) - time(started[0]));
+    add('activity dispatched (scheduled → started)', time(first(11)) - time(first(10)));
+    add('activity (sendRecords)', time(first(12)) - time(first(11)));
+    add('next workflow task dispatched (activity completed → task started)', time(started[1]) - time(first(12)));
+    if (started.length > 1) add('last workflow task', time(completed.at(-1)) - time(started.at(-1)));
+    tasks.push(started.length);
+    add('run (started → completed)', tEnd - t0);
+    add('API around the run (request time − run)', totals[i]! - (tEnd - t0));
+  }
+  const start = at(last[0]!);
+  for (const e of last) log(`trace +${String(Math.round(at(e) - start)).padStart(4)} ms ${EVENT_NAMES[Number(e.eventType)] ?? String(e.eventType)}`);
+  log(`trace workflow tasks per run: p50 ${percentile(tasks, 50)}, max ${Math.max(...tasks)}`);
+  for (const [name, values] of segments)
+    log(`trace p50 ${percentile(values, 50).toFixed(1).padStart(6)} ms mean ${(values.reduce((a, b) => a + b, 0) / values.length).toFixed(1)}  ${name}`);
 }
+
+/** The history event types a button's run has (temporal.api.enums.v1.EventType). */
+const EVENT_NAMES: Record<number, string> = {
+  1: 'WorkflowExecutionStarted',
+  2: 'WorkflowExecutionCompleted',
+  5: 'WorkflowTaskScheduled',
+  6: 'WorkflowTaskStarted',
+  7: 'WorkflowTaskCompleted',
+  10: 'ActivityTaskScheduled',
+  11: 'ActivityTaskStarted',
+  12: 'ActivityTaskCompleted',
+  25: 'MarkerRecorded',
+  40: 'UpsertWorkflowSearchAttributes',
+};

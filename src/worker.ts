@@ -65,6 +65,11 @@ export interface RunningWorker {
   worker: Worker;
   /** Bulk chunks only, on the chunk queue (workflows/task-queues.ts), `run.chunksPerWorker` at once. */
   chunkWorker: Worker;
+  /**
+   * The worker's connection, open until the worker has stopped. A client in the same process may share it
+   * (createIntegradorClient's `workerConnection`) to start runs eagerly on this worker.
+   */
+  connection: NativeConnection;
   /** Resolves when the worker has stopped (after `shutdown`). */
   done: Promise<void>;
   /** The worker's own /metrics server, when it was given a metrics port. */
@@ -159,6 +164,7 @@ export async function startWorker(config: AppConfig, overrides: WorkerOverrides 
   return {
     worker,
     chunkWorker,
+    connection,
     done,
     metricsUrl,
     async shutdown() {

@@ -36,9 +36,20 @@ export const send = proxyActivities<Pick<Activities, 'sendRecords'>>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
 });
 
+// A step's single chunk (a button) as a local activity (patch set-run-local-send): sent by the worker inside
+// the workflow task that queried it, so the whole run is one workflow task (no activity completion, no
+// second workflow task to dispatch). Its guarantees are the ledger's, as for `send`: a killed worker is
+// noticed by the workflow task's timeout (10 s, the heartbeat timeout of `send`), and the retried attempt
+// resumes from the ledger (a record left `enviando` becomes incerto, never resent); a long send keeps
+// the workflow task alive (the SDK heartbeats it). Same timeout and retries as `send`.
+export const localSend = proxyLocalActivities<Pick<Activities, 'sendRecords'>>({
+  startToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
+});
+
 // A step of several chunks: no eager dispatch, so its chunks go through a task queue to whichever worker
 // has room (eager dispatch would hand each one to the worker running the workflow, and workers would not add
-// up). set-run.ts sends them to the chunk queue (task-queues.ts), where each process takes one at a time.
+// up). set-run.ts sends them to the chunk queue (task-queues.ts), where each process takes run.chunksPerWorker.
 export const sendSpread = proxyActivities<Pick<Activities, 'sendRecords'>>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '10 seconds',

@@ -7,7 +7,7 @@ import type { QueryRecordsOutput } from '../activities/query-records';
 import type { SendRecordsOutput } from '../activities/send-records';
 import { ErrorCodes, readFailureDetails } from '../src/errors';
 import type { IntegrationResult, Plan, RunRequest, RunResult, SetStep, Step } from '../src/plan/types';
-import { crm, localQuery, query, send, sendSpread } from './options';
+import { crm, localQuery, localSend, query, send, sendSpread } from './options';
 import { activitySummary, endDetails, RESULTADO_KEY, RESULTADO_PATCH, runOutcome } from './outcome';
 import { chunkTaskQueue } from './task-queues';
 
@@ -18,6 +18,8 @@ type RunIds = { workflowId: string; execucaoId: string };
 export const CHUNKS_PER_EXECUTION = 200;
 /** Patch id of the query as a local activity: runs started before it replay the regular activity. */
 export const LOCAL_QUERY_PATCH = 'set-run-local-query';
+/** Patch id of a step's single chunk sent as a local activity: runs started before it replay the regular one. */
+export const LOCAL_SEND_PATCH = 'set-run-local-send';
 /** Patch id of continue-as-new: runs started before it replay without it. */
 export const CONTINUE_AS_NEW_PATCH = 'set-run-continue-as-new';
 /** Patch id of the chunk queue: runs started before it send their bulk chunks on the workflow's own queue. */
@@ -104,9 +106,13 @@ async function sendStep(step: SetStep, plan: Plan, captured: Captured, run: RunI
 
   const from = progress.nextChunk;
   const lotes = progress.chunks;
-  // one chunk (a button): eager, on this worker; several: spread over the workers (not a command attribute
-  // replay compares), through the chunk queue, where a process busy with a chunk takes no other
-  const sender = lotes > 1 ? sendSpread : send;
+  // several chunks: spread over the workers (eager dispatch off is not a command attribute replay compares),
+  // through the chunk queue, where a process busy with its chunks takes no other; the plan's first step in
+  // one chunk (a button): a local activity in this workflow task, or, in runs started before that patch, a
+  // regular activity dispatched eagerly to this worker. Later steps keep the regular activity: its input in
+  // the history is how a settlement finds the variables the step used, and the first step's are known
+  // without it (the plan, nothing captured yet: settlement/settle.ts).
+  const sender = lotes > 1 ? sendSpread : plan.steps[0] === step && patched(LOCAL_SEND_PATCH) ? localSend : send;
   const queue = lotes > 1 && patched(CHUNK_QUEUE_PATCH) ? { taskQueue: chunkTaskQueue(workflowInfo().taskQueue) } : {};
   const outputs: SendRecordsOutput[] = new Array(window);
   let next = 0;

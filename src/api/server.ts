@@ -1,5 +1,6 @@
 // The API with a port: builds its clients once and closes them once. close() stops accepting connections,
 // lets in-flight requests finish (a waiting /integrar included), then closes the clients.
+import type { ConnectionLike } from '@temporalio/client';
 import type { AppConfig } from '../config/types';
 import { createCrmPools } from '../crm/pools';
 import { createRunLogs } from '../logging/run-logs';
@@ -12,8 +13,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: AppConfig, opts: { port?: number; host?: string; logger?: boolean | object } = {}): Promise<RunningServer> {
-  const client = await createIntegradorClient(config.temporal);
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  logger?: boolean | object;
+  /**
+   * The connection of a worker running in this process (`serve` with its worker): the API's client shares
+   * it and starts runs eagerly on that worker. The worker closes it, after the API has closed.
+   */
+  workerConnection?: ConnectionLike;
+}
+
+export async function startServer(config: AppConfig, opts: ServerOptions = {}): Promise<RunningServer> {
+  const client = await createIntegradorClient(config.temporal, { workerConnection: opts.workerConnection });
   const crm = createCrmPools(config);
   const logs = createRunLogs(config);
   const app = buildApp({ config, client, crm, logger: opts.logger, logs, metrics: processMetrics() });

@@ -46,12 +46,15 @@ export interface TemporalDevServer {
 }
 
 /**
- * Latency settings for a single button press (docs/delivery.md, "One record, fast"): an activity scheduled
- * on the workflow's own task queue is handed to the worker in the answer to its workflow task (eager
- * dispatch, no poll round trip), and one task-queue partition, so a poll never waits for a task that
- * landed on another partition and must be forwarded. Production clusters set the same dynamic config.
+ * Latency settings for a single button press (docs/delivery.md, "One record, fast"): a run started by a
+ * client sharing a local worker's connection gets its first workflow task in the answer to the start (eager
+ * workflow start), an activity scheduled on the workflow's own task queue is handed to the worker in the
+ * answer to its workflow task (eager dispatch); neither waits for a poll round trip. And one task-queue
+ * partition, so a poll never waits for a task that landed on another partition and must be forwarded.
+ * Production clusters set the same dynamic config.
  */
 export const DEV_SERVER_SETTINGS = [
+  'system.enableEagerWorkflowStart=true',
   'system.enableActivityEagerExecution=true',
   'matching.numTaskqueueReadPartitions=1',
   'matching.numTaskqueueWritePartitions=1',

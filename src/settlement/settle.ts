@@ -20,7 +20,7 @@ import type { Pool } from 'pg';
 import type { AppConfig } from '../config/types';
 import { SETTLEABLE } from '../delivery/states';
 import { currentStep } from '../plan/build-plan';
-import type { SetStep } from '../plan/types';
+import type { Plan, SetStep } from '../plan/types';
 import { DEFAULT_TASK_QUEUE } from '../config/schema';
 import type { ScopeLayers } from '../templating';
 import { hasIntegration, recordByKey } from './settle-pg';
@@ -94,6 +94,9 @@ export function executionIdOf(description: WorkflowExecutionDescription): string
 /**
  * The integration and the variables the run used for it: the input of its queryRecords or sendRecords
  * activity, searched from the newest execution of the run's continue-as-new chain back to the first.
+ * The plan's first step sent in one chunk is a local activity (set-run-local-send), whose input is not in
+ * the history: its step is the plan's first (the run's input, or its loadPlan result) and its variables
+ * the plan's parameters and builtins, nothing captured yet, as the workflow passed them.
  */
 export async function runStepOf(client: TemporalClient, workflowId: string, integracaoId: number): Promise<{ step: SetStep; layers: ScopeLayers } | undefined> {
   let runId: string | undefined;
@@ -110,10 +113,35 @@ export async function runStepOf(client: TemporalClient, workflowId: string, inte
         if (input.run?.integracaoId === integracaoId) return { step: input.step, layers: input.layers };
       }
     }
+    const first = firstStepOf(history.events ?? []);
+    if (first && first.step.id === integracaoId) return first;
     if (!previous) return undefined;
     runId = previous;
   }
   return undefined;
+}
+
+type HistoryEvents = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>;
+
+/** The plan's first step and its variables in an execution that started the plan (not a continued one). */
+function firstStepOf(events: HistoryEvents): { step: SetStep; layers: ScopeLayers } | undefined {
+  let plan: Plan | undefined;
+  const loadPlans = new Set<string>();
+  for (const event of events) {
+    const given = event.workflowExecutionStartedEventAttributes?.input?.payloads?.[1];
+    if (given) {
+      const options = defaultPayloadConverter.fromPayload<{ plan?: Plan; resume?: unknown }>(given);
+      if (options?.resume) return undefined; // a continued execution resumes a step of several chunks
+      plan = options?.plan;
+    }
+    if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'loadPlan') loadPlans.add(String(event.eventId));
+    const done = event.activityTaskCompletedEventAttributes;
+    const payload = done?.result?.payloads?.[0];
+    if (!plan && done && payload && loadPlans.has(String(done.scheduledEventId))) plan = defaultPayloadConverter.fromPayload<Plan>(payload);
+  }
+  const step = plan?.steps[0];
+  if (!plan || !step || step.kind !== 'set') return undefined;
+  return { step, layers: { captured: {}, params: plan.request.params, builtins: plan.builtins } };
 }
 
 export interface SettleTarget {

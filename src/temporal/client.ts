@@ -1,6 +1,6 @@
 // The client entry point other Node code (the CRM, scripts) imports to start a SET run and await it.
 import { readFileSync } from 'node:fs';
-import { Client, Connection, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type ConnectionLike, type WorkflowHandle } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../config/schema';
 import type { TemporalConfig } from '../config/types';
@@ -114,7 +114,7 @@ export interface IntegradorClient {
    * Starts a run, or joins the one already running for the same request. `preview` (the checked plan)
    * only names the integrations in the Temporal UI.
    */
-  start(request: RunRequest, preview?: RunPreview, options?: StartOptions): Promise<WorkflowHandle>;
+  start(request: RunRequest, preview?: RunPreview, options?: StartOptions): Promise<WorkflowHandle & { eagerlyStarted?: boolean }>;
   /** Starts (or joins) a run and waits for its result. */
   run(request: RunRequest): Promise<RunResult>;
   handle(workflowId: string): WorkflowHandle;
@@ -122,8 +122,20 @@ export interface IntegradorClient {
   close(): Promise<void>;
 }
 
-export async function createIntegradorClient(config: Partial<TemporalConfig> = {}): Promise<IntegradorClient> {
-  const connection = await Connection.connect(connectionOptions(config));
+export interface ClientOptions {
+  /**
+   * The NativeConnection of a worker running in this process on the same task queue (`serve`): the client
+   * shares it and asks for eager workflow start, so the server hands the run's first workflow task back in
+   * its answer to the start, to that worker, instead of through a task-queue poll (docs/delivery.md, "One
+   * record, fast"). The worker owns the connection: close() leaves it open. Without it, the client opens its
+   * own connection and starts runs the plain way.
+   */
+  workerConnection?: ConnectionLike;
+}
+
+export async function createIntegradorClient(config: Partial<TemporalConfig> = {}, options: ClientOptions = {}): Promise<IntegradorClient> {
+  const shared = options.workerConnection;
+  const connection = shared ?? (await Connection.connect(connectionOptions(config)));
   const client = new Client({ connection, namespace: config.namespace ?? DEFAULT_NAMESPACE });
   const taskQueue = config.taskQueue ?? DEFAULT_TASK_QUEUE;
   const start = (request: RunRequest, preview?: RunPreview, options: StartOptions = {}) =>
@@ -137,6 +149,8 @@ export async function createIntegradorClient(config: Partial<TemporalConfig> = {
       memo: runMemo(request),
       staticSummary: runSummary(request, preview),
       staticDetails: runDetails(request, preview),
+      // the server falls back to the task queue when the local worker has no free slot or the run exists
+      ...(shared ? { requestEagerStart: true } : {}),
     });
   return {
     start,
@@ -146,6 +160,8 @@ export async function createIntegradorClient(config: Partial<TemporalConfig> = {
     },
     handle: (workflowId) => client.workflow.getHandle(workflowId),
     temporal: client,
-    close: () => connection.close(),
+    close: async () => {
+      if (!shared) await connection.close();
+    },
   };
 }

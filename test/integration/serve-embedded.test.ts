@@ -74,6 +74,7 @@ describe('serve without temporal.address', () => {
   let configFile: string;
   let receiver: G5Receiver;
   let running: Serving | undefined;
+  let apiPort: number;
 
   before(async () => {
     const services = await testServices();
@@ -86,8 +87,9 @@ describe('serve without temporal.address', () => {
     receiver = await startG5Receiver({ user: 'integrador', password: 'serve-secret' });
     dir = mkdtempSync(join(tmpdir(), 'integrador-serve-'));
     configFile = join(dir, 'integrador.yaml');
+    apiPort = await freePort();
     const text = stringify({
-      api: { port: await freePort() },
+      api: { port: apiPort },
       bases: {
         demo: {
           database: crmUrl,
@@ -120,6 +122,21 @@ describe('serve without temporal.address', () => {
     const status = await cli(['status', '--config', configFile, workflowId]);
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /1\s+gravado/);
+
+    // a button on serve's API: its client shares the worker's connection, so the run starts eagerly
+    const res = await fetch(`http://127.0.0.1:${apiPort}/integrar?base_crm=demo&empresa_id=1&integracao_servico_id=19&contaId=2`, {
+      headers: { TOKEN_CRM: TOKEN },
+    });
+    const answer = (await res.json()) as { success: boolean; workflowId: string };
+    assert.equal(res.status, 200, JSON.stringify(answer));
+    assert.equal(answer.success, true);
+    const accessLine = () =>
+      running!
+        .output()
+        .split('\n')
+        .find((l) => l.includes('"msg":"integrar"') && l.includes(answer.workflowId));
+    for (let i = 0; i < 50 && !accessLine(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(accessLine() ?? running.output(), /"eager":true/);
 
     assert.equal(await running.stop(), 0);
     running = undefined;

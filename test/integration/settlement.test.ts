@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { cnpjWithCheckDigits } from '../../src/dev/demo-seed';
+import type { RunResult } from '../../src/plan/types';
+import { addAccounts } from '../faults/helpers/accounts';
 import { integrar, startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
 
 const EMPRESA2_TOKEN = 'token-empresa-2-' + Math.random().toString(16).slice(2);
@@ -136,6 +138,21 @@ describe('settling records: confirmar, reenviar, descartar', () => {
     assert.equal(row.por, 'token 1');
     assert.equal(row.status_anterior, 'incerto');
     assert.equal(row.status_final, 'gravado');
+  });
+
+  test('reenviar an incerto of a run started without a plan (as a schedule starts one): its single chunk was a local activity, and the step is found from its loadPlan', async () => {
+    const { first: contaId } = await addAccounts(env.crm, 1);
+    env.receiver.setBehaviour({ failWith: 'dropConnection', failTimes: 1 });
+    const handle = await env.client.start({ base: 'demo', empresaId: 1, empresaFilialId: null, integracaoId: 19, params: { contaId: String(contaId) } });
+    const result = (await handle.result()) as RunResult;
+    assert.equal(result.integrations[0]!.counts.incerto, 1);
+    const scheduled = ((await handle.fetchHistory()).events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+    assert.deepEqual(scheduled, ['loadPlan'], 'the query and the send were local activities');
+    const res = await settle(handle.workflowId, String(contaId), { acao: 'reenviar' });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().record.status, 'gravado');
+    assert.equal(received(contaId), 2);
+    assert.equal(await writeBacks(contaId), 1);
   });
 
   test('descartar an incerto: descartado with the reason; nothing sent or written; a later action is refused with 409', async () => {

@@ -102,6 +102,28 @@ describe('replay of committed SET run histories', () => {
     assert.ok(markers.includes('core_local_activity'), `markers: ${markers.join(', ')}`);
   });
 
+  test('v5 (a button run): the single chunk is a local activity too, so nothing is scheduled and the run is one workflow task', () => {
+    const { history } = load('set-run-success-v5.json');
+    const types = history.events.map((e: any) => e.eventType);
+    assert.ok(!types.includes('EVENT_TYPE_ACTIVITY_TASK_SCHEDULED'), `events: ${types.join(', ')}`);
+    assert.equal(types.filter((t: string) => t === 'EVENT_TYPE_WORKFLOW_TASK_STARTED').length, 1);
+    const markers = history.events.filter((e: any) => e.markerRecordedEventAttributes);
+    assert.equal(markers.filter((e: any) => e.markerRecordedEventAttributes.markerName === 'core_local_activity').length, 2, 'query and send');
+    assert.ok(markers.some((e: any) => patchOf(e) === 'set-run-local-send'));
+    // each local activity keeps its readable summary (user metadata of its marker), though the UI (2.54) does not show it
+    const summaries = markers.filter((e: any) => e.userMetadata?.summary).map((e: any) => decoded(e.userMetadata.summary));
+    assert.deepEqual(summaries, ['19 SET-WS-CONTAS: query', '19 SET-WS-CONTAS, lote 1 of 1']);
+  });
+
+  test('without the set-run-local-send marker, a v5 button run fails to replay (negative control: the patch keeps v4 runs replaying)', async () => {
+    const { workflowId, history } = load('set-run-success-v5.json');
+    const at = history.events.findIndex((e: any) => patchOf(e) === 'set-run-local-send');
+    assert.equal(history.events[at + 1].eventType, 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES', 'the marker and its TemporalChangeVersion upsert');
+    history.events.splice(at, 2);
+    history.events.forEach((e: any, i: number) => (e.eventId = String(i + 1)));
+    await assert.rejects(Worker.runReplayHistory({ workflowBundle: bundle }, historyFromJSON(history), workflowId), DeterminismViolationError);
+  });
+
   test('the outcome upsert is a command replay checks: a v3 history without it fails to replay (negative control)', async () => {
     // so without patched('set-run-resultado') every history recorded before it (v1, v2) would fail the same way
     const { workflowId, history } = load('set-run-business-error-v3.json');
@@ -122,7 +144,11 @@ describe('replay of committed SET run histories', () => {
   });
 });
 
-function isResultadoMarker(e: any): boolean {
+function patchOf(e: any): string | undefined {
   const payload = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0];
-  return payload !== undefined && JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')).id === 'set-run-resultado';
+  return payload === undefined ? undefined : JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')).id;
+}
+
+function isResultadoMarker(e: any): boolean {
+  return patchOf(e) === 'set-run-resultado';
 }

@@ -26,7 +26,7 @@ export function integrarRoutes(app: FastifyInstance, deps: Required<Pick<AppDeps
     const plan = await planFromCrm(crm.pool(request.base), base, request, config.run);
     // the run takes this plan instead of loading it again (a joined run keeps its own)
     const handle = await client.start(request, plan, { plan });
-    requestFacts.update(req, { workflowId: handle.workflowId });
+    requestFacts.update(req, { workflowId: handle.workflowId, eager: handle.eagerlyStarted === true });
     if (!wait) return reply.status(202).send({ success: true, message: 'started', workflowId: handle.workflowId });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), config.api.waitLimitMs)));
@@ -78,6 +78,7 @@ export function integrarRoutes(app: FastifyInstance, deps: Required<Pick<AppDeps
             ms: Math.round(reply.elapsedTime),
             workflowId: facts.workflowId ?? null,
             ...(facts.success !== undefined ? { success: facts.success } : {}),
+            ...(facts.eager !== undefined ? { eager: facts.eager } : {}),
             ip: req.ip,
           },
           'integrar',

@@ -31,6 +31,8 @@ export interface RequestFacts extends LogScope {
   integracao: number | null;
   workflowId?: string;
   success?: boolean;
+  /** Whether the server handed the new run's first workflow task to this process's worker (eager start). */
+  eager?: boolean;
 }
 
 export function factsOf(input: Record<string, unknown>): RequestFacts {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AppConfig } from '../../config/types';
+import type { RunningWorker } from '../../worker';
 import { configFrom, configPathFrom, onSignal } from '../shared';
 import {
   embeddedTemporalFiles,
@@ -102,14 +103,17 @@ export function registerServe(program: Command): void {
           // the console links runs to the embedded server's UI
           if (!config.temporal.uiUrl && temporal.uiUrl) config = { ...config, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } };
         }
+        let workerConnection: RunningWorker['connection'] | undefined;
         if (opts.worker) {
           const { startWorker } = await import('../../worker');
           const worker = await startWorker(config);
           stops.unshift(() => worker.shutdown());
+          // the API starts runs eagerly on this worker (the server answers the start with the first task)
+          workerConnection = worker.connection;
         }
         // after the embedded Temporal is up, so the schedules reach it; a refused schedule stops serve
         await (await import('../../temporal/schedules')).applySchedulesAtStart(config);
-        const server = await startServer(config, { logger: { level: config.logs.level } });
+        const server = await startServer(config, { logger: { level: config.logs.level }, workerConnection });
         stops.unshift(() => server.close());
         console.log(`API listening on ${server.url}${opts.worker ? ' with a worker' : ''}; console at ${server.url}/console`);
       } catch (err) {
