@@ -5,12 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { LANES_PER_SLOT } from '../../activities/send-records';
-import { RUN_DEFAULTS } from '../../src/config/schema';
 import { assertExactlyOnce, countDelivery, countsLine, recordFacts } from './helpers/delivery-check';
 import { resultOf, spawnWorker, startFaultEnv, waitFor, type FaultEnv, type WorkerProcess } from './helpers/fault-env';
 
 const RECORDS = 300;
 const CONCURRENCY = 4;
+// one chunk slot per worker: 6 chunks in flight need every worker, so all three take part even if one
+// starts polling late (with the default 2, two workers could drain a short run before the third polls)
+const RUN = { chunkSize: 20, maxChunksInFlight: 6, chunksPerWorker: 1 };
 
 describe('fault: three workers on one run, one killed', () => {
   let env: FaultEnv;
@@ -19,7 +21,7 @@ describe('fault: three workers on one run, one killed', () => {
     env = await startFaultEnv({
       records: RECORDS,
       connection: { concurrency: CONCURRENCY },
-      run: { chunkSize: 20, maxChunksInFlight: 6 },
+      run: RUN,
     });
     env.receiver.setBehaviour({ delayMs: 30 });
   });
@@ -41,8 +43,8 @@ describe('fault: three workers on one run, one killed', () => {
     const counts = countDelivery(facts);
     console.log(countsLine('scale-out-kill', counts));
     assertExactlyOnce(facts, RECORDS);
-    // the killed worker held its chunks (chunksPerWorker, default 2): at most their lanes were in flight
-    const lanes = RUN_DEFAULTS.chunksPerWorker * LANES_PER_SLOT * CONCURRENCY;
+    // the killed worker held its chunks (chunksPerWorker): at most their lanes were in flight
+    const lanes = RUN.chunksPerWorker * LANES_PER_SLOT * CONCURRENCY;
     assert.ok((counts.byStatus.incerto ?? 0) <= lanes, `incerto ${counts.byStatus.incerto}, lanes ${lanes}`);
     // the chunks really spread: every started chunk names its worker
     const events = (await handle.fetchHistory()).events ?? [];

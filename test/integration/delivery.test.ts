@@ -229,7 +229,7 @@ describe('delivery: a connection that is not safe to resend', () => {
     }
   });
 
-  test('a run of several chunks sends them on the chunk queue, chunksPerWorker at a time per worker; a one-record run stays on the main queue', async () => {
+  test('a run of several chunks sends them on the chunk queue, chunksPerWorker at a time per worker; a one-record run sends on the workflow task itself', async () => {
     mostChunksAtOnce = 0;
     // chunkSize 2, maxChunksInFlight 2: 3 chunks, 2 scheduled at once, but the worker's one chunk slot
     // (run.chunksPerWorker 1 here) runs them one after the other
@@ -242,7 +242,13 @@ describe('delivery: a connection that is not safe to resend', () => {
 
     const button = await runBatch(env, take(1));
     assert.equal(button.result.success, true, button.result.message);
-    assert.deepEqual(await sendQueues(button.handle), [env.taskQueue]);
+    // its one chunk is a local activity of the workflow task (set-run-local-send): no task queue at all
+    assert.deepEqual(await sendQueues(button.handle), []);
+    const events = (await button.handle.fetchHistory()).events ?? [];
+    assert.ok(
+      events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'),
+      'the send is recorded as a local activity marker',
+    );
   });
 
   test('a one-record run is served while every chunk slot is taken by a bulk run', async () => {
