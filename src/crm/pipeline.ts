@@ -13,26 +13,13 @@ const IN_FAILED_TRANSACTION = '25P02';
  * connection is never left mid-protocol.
  */
 export async function sendTogether(client: PoolClient, queries: QueryConfig[]): Promise<QueryResult[]> {
-  if (!(client as unknown as Client).pipeline) {
-    const results: QueryResult[] = [];
-    for (const q of queries) results.push(await client.query(q));
-    return results;
-  }
-  const stream = (client as unknown as Client).connection.stream;
-  stream.cork(); // the statements leave in one write
-  let pending: Array<Promise<QueryResult>>;
-  try {
-    pending = queries.map((q) => client.query(q));
-  } finally {
-    stream.uncork();
-  }
-  const settled = await Promise.allSettled(pending);
+  const settled = await sendEach(client, queries);
   const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as { code?: string });
   if (failures.length) throw failures.find((e) => e?.code !== IN_FAILED_TRANSACTION) ?? failures[0];
   return settled.map((s) => (s as PromiseFulfilledResult<QueryResult>).value);
 }
 
-/** Independent statements sent together (no transaction): each settles on its own. */
+/** Sends `queries` on `client`; each settles on its own (independent statements, or a transaction's). */
 async function sendEach(client: PoolClient, queries: QueryConfig[]): Promise<Array<PromiseSettledResult<QueryResult>>> {
   if (!(client as unknown as Client).pipeline) {
     const results: Array<PromiseSettledResult<QueryResult>> = [];
@@ -46,7 +33,7 @@ async function sendEach(client: PoolClient, queries: QueryConfig[]): Promise<Arr
     return results;
   }
   const stream = (client as unknown as Client).connection.stream;
-  stream.cork();
+  stream.cork(); // the statements leave in one write
   let pending: Array<Promise<QueryResult>>;
   try {
     pending = queries.map((q) => client.query(q));
