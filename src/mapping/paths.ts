@@ -34,5 +34,6 @@ export function hasPath(target: Record<string, unknown>, path: string): boolean 
 
 /** An own, enumerable property even for a name such as `__proto__`, which plain assignment would not create. */
 function define(node: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
+  else node[key] = value; // a plain object's own data property: the same as defineProperty, and faster
 }

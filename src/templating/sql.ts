@@ -58,8 +58,23 @@ function issuesOf(compiled: Compiled, where: IssueLocation): ConfigIssue[] {
   return [...compiled.unknown.map((name) => unknownVariable(name, where)), ...compiled.problems.map((message) => ({ ...where, message }))];
 }
 
+/** Tokenized texts by their SQL: the same consulta, sql_update or lookup is bound for every record. */
+const TOKENIZED = new Map<string, ReturnType<typeof tokenize>>();
+const TOKENIZED_MAX = 1000;
+
+function tokenized(sql: string): ReturnType<typeof tokenize> {
+  let result = TOKENIZED.get(sql);
+  if (!result) {
+    result = tokenize(sql);
+    if (TOKENIZED.size >= TOKENIZED_MAX) TOKENIZED.clear(); // bounded: configurations have far fewer texts
+    TOKENIZED.set(sql, result);
+  }
+  return result;
+}
+
 function compile(sql: string, isKnown: (name: string) => boolean): Compiled {
-  const { pieces, problems } = tokenize(sql);
+  const { pieces, problems: found } = tokenized(sql);
+  const problems = [...found]; // the cached list stays as tokenize left it
   const names: string[] = [];
   const unknown = new Set<string>();
   const placeholder = (name: string): string => {
