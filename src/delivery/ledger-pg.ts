@@ -54,10 +54,10 @@ export function createPgLedgers(crm: Pick<CrmPools, 'pool'> & Partial<Pick<CrmPo
   };
 }
 
-/** `pipelined`: a pool of the same base whose connections pipeline, for the group write-back (two round trips). */
 /** Claim flushes at once: a claim is made inside the connection's slot, so it should not wait long for a flush. */
 const CLAIM_FLUSHES = 2;
 
+/** `pipelined`: a pool of the same base whose connections pipeline, for the group write-back (two round trips). */
 export function createPgLedger(pool: Pool, pipelined?: Pool): Ledger {
   const claim = groupCommit(
     async (claims: Array<{ seen: Seen; requisicao: string; digest?: string }>) =>
