@@ -66,7 +66,7 @@ export function chunkSizeOf(step: SetStep, chunkSize: number, concurrency = 1): 
   return step.batch ? Math.max(chunkSize, step.batch.size * concurrency) : chunkSize;
 }
 
-export function createQueryRecords(deps: Pick<ActivityDeps, 'crm' | 'ledgers'> & Partial<Pick<ActivityDeps, 'config'>>) {
+export function createQueryRecords(deps: Pick<ActivityDeps, 'crm' | 'ledgers' | 'config'>) {
   return async function queryRecords(input: QueryRecordsInput): Promise<QueryRecordsOutput> {
     const { run } = input;
     const step = currentStep(input.step);
@@ -74,7 +74,7 @@ export function createQueryRecords(deps: Pick<ActivityDeps, 'crm' | 'ledgers'> &
     const empresaId = (input.layers.builtins?.empresa_id as number | null | undefined) ?? null; // for /pendencias
     const where = { table: 'integracao', row: step.id, column: 'consulta' };
     const bound = bindSql(step.consulta, new Scope(input.layers), where);
-    const chunkSize = chunkSizeOf(step, input.chunkSize, deps.config?.bases[input.base]?.connections[step.connection.name]?.concurrency);
+    const chunkSize = chunkSizeOf(step, input.chunkSize, deps.config.bases[input.base]?.connections[step.connection.name]?.concurrency);
     const keys = new Map<string, number>();
     let seq = 0;
     // A cursor streams the rows into the ledger FETCH_ROWS at a time. A retried attempt reads them again;

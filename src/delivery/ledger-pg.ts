@@ -40,13 +40,13 @@ export type { RecordView };
 type Queryable = Pool | PoolClient;
 
 /** One ledger per base, built on first use; its group commits are shared by every chunk of that base. */
-export function createPgLedgers(crm: Pick<CrmPools, 'pool'> & Partial<Pick<CrmPools, 'pipelined'>>): Ledgers {
+export function createPgLedgers(crm: Pick<CrmPools, 'pool' | 'pipelined'>): Ledgers {
   const ledgers = new Map<string, Ledger>();
   return {
     get(base) {
       let ledger = ledgers.get(base);
       if (!ledger) {
-        ledger = createPgLedger(crm.pool(base), crm.pipelined?.(base));
+        ledger = createPgLedger(crm.pool(base), crm.pipelined(base));
         ledgers.set(base, ledger);
       }
       return ledger;
@@ -58,7 +58,7 @@ export function createPgLedgers(crm: Pick<CrmPools, 'pool'> & Partial<Pick<CrmPo
 const CLAIM_FLUSHES = 2;
 
 /** `pipelined`: a pool of the same base whose connections pipeline, for the group write-back (two round trips). */
-export function createPgLedger(pool: Pool, pipelined?: Pool): Ledger {
+export function createPgLedger(pool: Pool, pipelined: Pool): Ledger {
   const claim = groupCommit(
     async (claims: Array<{ seen: Seen; requisicao: string; digest?: string }>) =>
       (await claimMany(pool, claims)).map((value) => ({ status: 'fulfilled' as const, value })),
@@ -339,14 +339,12 @@ async function writeBackOne(pool: Pool, w: WriteBack, also?: AlsoInTransaction):
 
 /**
  * The write-backs of many records in one transaction (a group commit: one `gravado` statement, their
- * sql_updates, one commit; pipelined when a pipelining pool is given). Any failure rolls the group back and
- * writes each record back on its own, so one record's bad SQL or a passing error is judged for that record only.
+ * sql_updates, one commit, pipelined). Any failure rolls the group back and writes each record back on its
+ * own, so one record's bad SQL or a passing error is judged for that record only.
  */
-async function writeBackMany(pool: Pool, items: WriteBack[], pipelined?: Pool): Promise<Array<PromiseSettledResult<WriteBackResult>>> {
-  if (items.length > 1 || pipelined) {
-    const changed = await (pipelined ? writeBackPipelined(pipelined, items) : writeBackTogether(pool, items)).catch(() => undefined);
-    if (changed) return items.map((w) => ({ status: 'fulfilled', value: { ok: true, already: !changed.has(String(w.recordId)) } }));
-  }
+async function writeBackMany(pool: Pool, items: WriteBack[], pipelined: Pool): Promise<Array<PromiseSettledResult<WriteBackResult>>> {
+  const changed = await writeBackPipelined(pipelined, items).catch(() => undefined);
+  if (changed) return items.map((w) => ({ status: 'fulfilled', value: { ok: true, already: !changed.has(String(w.recordId)) } }));
   return Promise.allSettled(items.map((w) => writeBackOne(pool, w)));
 }
 
