@@ -5,17 +5,33 @@ import type { Activities } from '../activities';
 import { ErrorCodes } from '../src/errors';
 
 const NEVER_RETRIED = [ErrorCodes.config, ErrorCodes.record, ErrorCodes.request, ErrorCodes.unknownOutcome];
+/** CRM work: plan and query. */
+const CRM_RETRY = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+  maximumAttempts: 10,
+  nonRetryableErrorTypes: NEVER_RETRIED,
+};
+/** A chunk's sends, however the chunk is run: only what the activity marks retryable is retried. */
+const SEND_RETRY = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 10,
+  nonRetryableErrorTypes: NEVER_RETRIED,
+};
 
 export const crm = proxyActivities<Pick<Activities, 'loadPlan'>>({
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
+  retry: CRM_RETRY,
 });
 
 // Long queries stream into the ledger and heartbeat per batch, so a killed worker is noticed quickly.
 export const query = proxyActivities<Pick<Activities, 'queryRecords'>>({
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
+  retry: CRM_RETRY,
 });
 
 // The same query as a local activity (patch set-run-local-query): run in the worker inside the workflow
@@ -24,7 +40,7 @@ export const query = proxyActivities<Pick<Activities, 'queryRecords'>>({
 // a long query keeps the workflow task alive (the SDK heartbeats it).
 export const localQuery = proxyLocalActivities<Pick<Activities, 'queryRecords'>>({
   startToCloseTimeout: '1 hour',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
+  retry: CRM_RETRY,
 });
 
 export const send = proxyActivities<Pick<Activities, 'sendRecords'>>({
@@ -33,7 +49,7 @@ export const send = proxyActivities<Pick<Activities, 'sendRecords'>>({
   // the heartbeat timeout and the retried attempt resumes from the ledger
   heartbeatTimeout: '10 seconds',
   // records a receiver could not take (503 with Retry-After, refused) are sent by the next attempt
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
+  retry: SEND_RETRY,
 });
 
 // A step's single chunk (a button) as a local activity (patch set-run-local-send): sent by the worker inside
@@ -44,7 +60,7 @@ export const send = proxyActivities<Pick<Activities, 'sendRecords'>>({
 // the workflow task alive (the SDK heartbeats it). Same timeout and retries as `send`.
 export const localSend = proxyLocalActivities<Pick<Activities, 'sendRecords'>>({
   startToCloseTimeout: '30 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
+  retry: SEND_RETRY,
 });
 
 // A step of several chunks: no eager dispatch, so its chunks go through a task queue to whichever worker
@@ -53,6 +69,6 @@ export const localSend = proxyLocalActivities<Pick<Activities, 'sendRecords'>>({
 export const sendSpread = proxyActivities<Pick<Activities, 'sendRecords'>>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NEVER_RETRIED },
+  retry: SEND_RETRY,
   allowEagerDispatch: false,
 });
