@@ -1,12 +1,12 @@
 // Activity option profiles (the saga sample's idea): CRM work retries with backoff; sends retry only what
 // the activity itself marks retryable (the request cannot have been processed).
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type RetryPolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ErrorCodes } from '../src/errors';
 
 const NEVER_RETRIED = [ErrorCodes.config, ErrorCodes.record, ErrorCodes.request, ErrorCodes.unknownOutcome];
 /** CRM work: plan and query. */
-const CRM_RETRY = {
+const CRM_RETRY: RetryPolicy = {
   initialInterval: '1 second',
   backoffCoefficient: 2,
   maximumInterval: '30 seconds',
@@ -14,7 +14,7 @@ const CRM_RETRY = {
   nonRetryableErrorTypes: NEVER_RETRIED,
 };
 /** A chunk's sends, however the chunk is run: only what the activity marks retryable is retried. */
-const SEND_RETRY = {
+const SEND_RETRY: RetryPolicy = {
   initialInterval: '1 second',
   backoffCoefficient: 2,
   maximumInterval: '1 minute',
