@@ -1,5 +1,5 @@
 // Runs `integrador <args>` as a person would: the repository's bin/integrador.js in a child process, its
-// output collected.
+// output collected. runProcess does the same for any command.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -13,12 +13,13 @@ export interface Ran {
 
 /** `env` is laid over this process's environment. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  return runProcess(process.execPath, [join(ROOT, 'bin', 'integrador.js'), ...args], ROOT, env);
+}
+
+/** `cmd args` in `cwd` until it exits, its output collected; `env` is laid over this process's environment. */
+export function runProcess(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'integrador.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -9,24 +9,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createHash, randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
+import { runProcess } from '../helpers/run-cli';
 import { G5_PASSWORD, startSetEnv, TOKEN, type SetEnv } from './helpers/set-env';
 
 const ROOT = join(__dirname, '..', '..');
 
-function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 async function ok(cmd: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<string> {
-  const res = await sh(cmd, args, cwd, env);
+  const res = await runProcess(cmd, args, cwd, env);
   assert.equal(res.code, 0, `${cmd} ${args.join(' ')}:\n${res.stdout}\n${res.stderr}`);
   return res.stdout;
 }
@@ -144,7 +133,7 @@ describe('the packed client SDK', () => {
         worker.once('exit', (code) => reject(new Error(`worker exited ${code}: ${output}`)));
       });
       // one process: bin/integrador.js loaded dist/ in place (no tsx child)
-      const children = await sh('pgrep', ['-P', String(worker.pid)], cjs);
+      const children = await runProcess('pgrep', ['-P', String(worker.pid)], cjs);
       assert.equal(children.stdout.trim(), '', 'no child process');
       const out = await ok(process.execPath, ['index.js'], cjs, { ADDRESS: env.config.temporal.address, TASK_QUEUE: taskQueue });
       assert.equal((JSON.parse(out) as { success: boolean }).success, true, out);
