@@ -4,16 +4,10 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { PreviewAnswer } from '../../preview/preview';
 import { configFrom } from '../shared';
-import { integer, param, withRunRequestOptions } from './run';
+import { integer, param, withRunRequestOptions, type RunRequestOptions } from './run';
 import { baseFrom } from '../shared';
 
-interface PreviewOptions {
-  config?: string;
-  base: string;
-  empresa?: number;
-  filial?: number;
-  integracao: number;
-  param: Record<string, string>;
+interface PreviewOptions extends RunRequestOptions {
   value: Record<string, string>;
   limit?: number;
   json?: boolean;

@@ -4,13 +4,17 @@ import { ConfigError } from '../../errors';
 import type { RunRequest, RunResult } from '../../plan/types';
 import { temporalConfigFrom } from '../temporal-target';
 
-interface RunOptions {
+/** What withRunRequestOptions parses. */
+export interface RunRequestOptions {
   config?: string;
   base: string;
   empresa?: number;
   filial?: number;
   integracao: number;
   param: Record<string, string>;
+}
+
+interface RunOptions extends RunRequestOptions {
   json?: boolean;
   interval: number;
   forcar?: boolean;
