@@ -7,7 +7,7 @@ import { schedulesSchema } from './schedule-schema';
 export const DEFAULT_TASK_QUEUE = 'integrador';
 export const DEFAULT_NAMESPACE = 'default';
 /** The run section's defaults (docs/connection-file.md). */
-export const RUN_DEFAULTS = { chunkSize: 100, maxChunksInFlight: 8, chunksPerWorker: 2 } as const;
+const RUN_DEFAULTS = { chunkSize: 100, maxChunksInFlight: 8, chunksPerWorker: 2 } as const;
 
 const credentials = z.object({ user: z.string(), password: z.string() }).strict();
 const common = {
