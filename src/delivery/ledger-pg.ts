@@ -207,9 +207,12 @@ async function markUnchangedMany(db: Queryable, items: Unchanged[]): Promise<boo
   const res = await db.query(
     `UPDATE integrador.envio e SET status = 'inalterado', digest = s.digest, requisicao = s.requisicao, atualizado_em = now()
        FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, tentativas integer, digest text, requisicao text)
-      WHERE e.id = s.id AND e.tentativas = s.tentativas AND e.status = 'pendente'
+      WHERE e.id = ANY ($2::bigint[]) AND e.id = s.id AND e.tentativas = s.tentativas AND e.status = 'pendente'
       RETURNING e.id`,
-    [JSON.stringify(items.map((u) => ({ id: u.seen.id, tentativas: u.seen.tentativas, digest: u.digest, requisicao: u.requisicao })))],
+    [
+      JSON.stringify(items.map((u) => ({ id: u.seen.id, tentativas: u.seen.tentativas, digest: u.digest, requisicao: u.requisicao }))),
+      items.map((u) => u.seen.id),
+    ],
   );
   const changed = new Set(res.rows.map((r) => String(r.id)));
   return items.map((u) => u.seen.status === 'pendente' && changed.has(String(u.seen.id)));
@@ -252,6 +255,11 @@ async function markFailed(db: Queryable, seen: Seen, status: 'erro' | 'incerto',
   return res.rowCount === 1;
 }
 
+// The statements that change many records at once name them twice: their data as JSON, their ids as an
+// array. The planner guesses a JSON set at 100 rows, and with that guess reads a ledger of up to some tens of
+// thousands of rows (a base's first bulk load) whole on every statement; `id = ANY (ids)` it plans as
+// index probes for the number of ids it is given.
+
 /**
  * Inside a write-back transaction: records to `gravado` in one statement. `answer` present: the record is
  * still `enviando` with this attempt (its answer just arrived, stored with the mark); absent: it is
@@ -273,9 +281,10 @@ function markWrittenBackQuery(records: WriteBack[]): QueryConfig {
             valores = CASE WHEN s.fresh THEN s.valores ELSE e.valores END,
             erro = NULL, erro_tipo = NULL, enviado_em = COALESCE(e.enviado_em, now()), atualizado_em = now()
        FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, tentativas integer, fresh boolean, resposta jsonb, valores jsonb, from_status text)
-      WHERE e.id = s.id AND e.tentativas = s.tentativas AND e.status = COALESCE(s.from_status, CASE WHEN s.fresh THEN 'enviando' ELSE 'enviado' END)
+      WHERE e.id = ANY ($2::bigint[]) AND e.id = s.id AND e.tentativas = s.tentativas
+        AND e.status = COALESCE(s.from_status, CASE WHEN s.fresh THEN 'enviando' ELSE 'enviado' END)
       RETURNING e.id`,
-    values: [JSON.stringify(rows)],
+    values: [JSON.stringify(rows), records.map((r) => r.recordId)],
   };
 }
 
