@@ -15,16 +15,21 @@ export interface RecordPart {
   outside: Record<string, unknown>;
 }
 
-/** `path` '' (API: the body is the array; DB: rows) → the whole request is the element. */
+/**
+ * `path` '' (API: the body is the array; DB: rows) → the whole request is the element. Not a copy of `body`:
+ * only the objects on the way to the element are copied (the element is taken out of them), the rest is
+ * shared with `body`; neither part is changed afterwards (callBody copies the outside it builds on).
+ */
 export function splitRequest(body: Record<string, unknown>, path: string): RecordPart {
   if (path === '') return { element: body, outside: {} };
   const segments = path.split('.');
-  const outside = structuredClone(body);
+  const outside = { ...body };
   const parents: Array<Record<string, unknown>> = [outside];
-  let node: unknown = outside;
+  let node: Record<string, unknown> = outside;
   for (const segment of segments.slice(0, -1)) {
-    node = isObject(node) && Object.hasOwn(node, segment) ? node[segment] : undefined;
-    if (!isObject(node)) return { element: {}, outside };
+    const child = Object.hasOwn(node, segment) ? node[segment] : undefined;
+    if (!isObject(child)) return { element: {}, outside };
+    node = node[segment] = (Array.isArray(child) ? [...(child as unknown[])] : { ...child }) as Record<string, unknown>;
     parents.push(node);
   }
   const last = segments[segments.length - 1]!;

@@ -15,7 +15,7 @@ import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../err
 import { mapRecord, type MappingDeps } from '../mapping';
 import type { SetStep } from '../plan/types';
 import { bindSql, renderUrlPath, Scope, type ScopeLayers } from '../templating';
-import { callBody, matchFeedback, planCall, splitRequest, type RecordFeedback } from './batch';
+import { callBody, matchFeedback, planCall, splitRequest, type RecordFeedback, type RecordPart } from './batch';
 import type { Claim, Ledger, LedgerRecord, Seen } from './ledger';
 import { awaitOverlap, type OverlapOptions } from './overlap';
 import { ON_PICKUP, type FinalStatus } from './states';
@@ -244,9 +244,9 @@ function changedElsewhere(record: LedgerRecord): RecordOutcome {
   return { status: 'retry', seq: record.seq, error: `ledger record ${record.id} was changed by another attempt` };
 }
 
-/** The records of one batch call (lote_envio > 1), mapped, in query order. */
+/** The records of one batch call (lote_envio > 1), mapped, in query order, each with its part of the call. */
 export interface BatchCall {
-  members: Prepared[];
+  members: Array<Prepared & { part: RecordPart }>;
 }
 
 /**
@@ -274,17 +274,15 @@ export async function prepareBatch(records: LedgerRecord[], step: DeliveryStep, 
   for (let at = 0; at < ready.length; at += batch.size) {
     const group = ready.slice(at, at + batch.size);
     const path = step.step.connection.type === 'DB' ? '' : batch.path;
-    const plan = planCall(
-      group.map((p) => splitRequest(p.body, path)),
-      path,
-    );
+    const parts = group.map((p) => splitRequest(p.body, path));
+    const plan = planCall(parts, path);
     for (const odd of plan.odd) {
       const { record } = group[odd.index]!;
       if (await ports.ledger.markFailed(record, 'erro', { erro: odd.message, tipo: 'mapeamento', requisicao: group[odd.index]!.requisicao })) {
         done.push({ status: 'erro', seq: record.seq, error: odd.message });
       } else done.push(changedElsewhere(record));
     }
-    calls.push({ members: plan.members.map((i) => group[i]!) });
+    calls.push({ members: plan.members.map((i) => ({ ...group[i]!, part: parts[i]! })) });
   }
   return { done, calls };
 }
@@ -300,17 +298,18 @@ export async function deliverCall(call: BatchCall, step: DeliveryStep, ports: De
   const batch = s.batch!;
   const path = s.connection.type === 'DB' ? '' : batch.path;
   const outcomes: RecordOutcome[] = [];
-  let claimed: Array<{ p: Prepared; attempt: number; element: unknown }> | undefined;
+  let claimed: Claimed[] | undefined;
   let answer: unknown;
   try {
     const result = await ports.limiter.run(
       async () => {
         if (!claimed) claimed = await claimAll(c, call, outcomes);
         if (!claimed.length) throw new ClaimLost();
-        const parts = claimed.map((m) => splitRequest(m.p.body, path));
-        claimed.forEach((m, i) => (m.element = parts[i]!.element));
-        const elements = parts.map((p) => p.element);
-        const body = callBody(parts[0]!.outside, elements, path);
+        const body = callBody(
+          claimed[0]!.p.part.outside,
+          claimed.map((m) => m.p.part.element),
+          path,
+        );
         const returning = batch.key && !s.answer.valueKeys.includes(batch.key) ? [...s.answer.valueKeys, batch.key] : s.answer.valueKeys;
         return ports.receiver.send({
           link: claimed[0]!.p.link,
@@ -340,17 +339,19 @@ export async function deliverCall(call: BatchCall, step: DeliveryStep, ports: De
   const feedback = matchFeedback(
     answer,
     s.answer,
-    claimed!.map((m) => m.element),
+    claimed!.map((m) => m.p.part.element),
     batch,
   );
   const finished = await Promise.all(claimed!.map((m, i) => finishOne(c, m.p.record, { id: m.p.record.id, attempt: m.attempt }, feedback[i]!, answer)));
   return [...outcomes, ...finished];
 }
 
+type Claimed = { p: BatchCall['members'][number]; attempt: number };
+
 /** The call's claims in one go; the lost ones are left to the attempt that owns them. */
-async function claimAll(c: Context, call: BatchCall, outcomes: RecordOutcome[]): Promise<Array<{ p: Prepared; attempt: number; element: unknown }>> {
+async function claimAll(c: Context, call: BatchCall, outcomes: RecordOutcome[]): Promise<Claimed[]> {
   const settled = await Promise.allSettled(call.members.map((p) => c.ports.ledger.claim(p.record, p.requisicao, p.digest)));
-  const claimed: Array<{ p: Prepared; attempt: number; element: unknown }> = [];
+  const claimed: Claimed[] = [];
   let failure: unknown;
   settled.forEach((r, i) => {
     const p = call.members[i]!;
@@ -358,7 +359,7 @@ async function claimAll(c: Context, call: BatchCall, outcomes: RecordOutcome[]):
     else if (r.value === null) outcomes.push(changedElsewhere(p.record));
     // another run is sending this key: the record stays pendente and the chunk's next attempt waits for it
     else if (typeof r.value === 'object') outcomes.push({ status: 'retry', seq: p.record.seq, error: `record ${p.record.chave} is being sent by another run` });
-    else claimed.push({ p, attempt: r.value, element: undefined });
+    else claimed.push({ p, attempt: r.value });
   });
   if (failure !== undefined) {
     // nothing is sent: the records claimed so far go back to pendente for the retried attempt
