@@ -45,7 +45,7 @@ export function parseApiLink(link: string, connection: string): { method: ApiMet
 
 /** A Receiver for an `API` connection: the mapped fields are the JSON body. */
 export function createApiReceiver(name: string, conn: ApiConnection): Receiver {
-  const secrets = apiSecrets(conn);
+  const secrets = Object.freeze(apiSecrets(conn)); // frozen: its masking forms are worked out once
   const mask = (text: string) => maskSecrets(text, secrets);
   const agents = createAgents();
   const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json', ...conn.headers };

@@ -118,7 +118,7 @@ export function createDbReceiver(name: string, conn: DbConnection, opts: { readG
     application_name: 'integrador',
   });
   pool.on('error', () => undefined); // an idle session dropped by the server: the next checkout reconnects
-  const secrets = urlSecrets(conn.url);
+  const secrets = Object.freeze(urlSecrets(conn.url)); // frozen: its masking forms are worked out once
   const mask = (text: string) => maskSecrets(text, secrets);
 
   return {

@@ -12,19 +12,32 @@ export const SECRET_KEY = /pass|senha|secret|token|api[-_]?key|credential/i;
  * ordinary text is masked there too, since a leak is worse than a blurred record.
  */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (!secret) continue;
-    forms.add(secret);
-    forms.add(escapeXml(secret, false));
-    forms.add(escapeXml(secret, true));
-    forms.add(JSON.stringify(secret).slice(1, -1));
-  }
   let masked = text;
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
-    masked = masked.split(form).join(MASK);
+  for (const form of formsOf(secrets)) {
+    if (masked.includes(form)) masked = masked.split(form).join(MASK);
   }
   return masked;
+}
+
+/** The forms of a list of secrets, longest first, worked out once per list (a config's list masks every record). */
+const FORMS = new WeakMap<readonly string[], string[]>();
+
+function formsOf(secrets: readonly string[]): string[] {
+  let sorted = FORMS.get(secrets);
+  if (!sorted) {
+    const forms = new Set<string>();
+    for (const secret of secrets) {
+      if (!secret) continue;
+      forms.add(secret);
+      forms.add(escapeXml(secret, false));
+      forms.add(escapeXml(secret, true));
+      forms.add(JSON.stringify(secret).slice(1, -1));
+    }
+    sorted = [...forms].sort((a, b) => b.length - a.length);
+    // a frozen list only: one changed after its first use would keep masking its old secrets
+    if (Object.isFrozen(secrets)) FORMS.set(secrets, sorted);
+  }
+  return sorted;
 }
 
 /** The secret values among a connection's fixed arguments (top level, by key name). */

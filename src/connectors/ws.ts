@@ -97,7 +97,10 @@ type SoapMethod = (args: unknown, callback: SoapCallback, options: object) => vo
  */
 export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlCache?: WsdlCache } = {}): Receiver {
   const wsdlCache = deps.wsdlCache ?? createWsdlCache();
-  const secrets = [...secretArgValues(conn.args), conn.security?.basic?.password ?? '', conn.security?.wsSecurity?.password ?? ''].filter((s) => s !== '');
+  // frozen: its masking forms are worked out once
+  const secrets = Object.freeze(
+    [...secretArgValues(conn.args), conn.security?.basic?.password ?? '', conn.security?.wsSecurity?.password ?? ''].filter((s) => s !== ''),
+  );
   const mask = (text: string) => maskSecrets(text, secrets);
   const agents = createAgents();
   // One client per WSDL URL, rebuilt when the cache hands out a different (changed) WSDL.
