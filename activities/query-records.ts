@@ -17,6 +17,9 @@ export interface QueryRecordsInput {
   step: SetStep;
   layers: ScopeLayers;
   chunkSize: number;
+  /** run.maxChunksInFlight and run.laterChunkSize (chunkLayout); absent in activities scheduled before them: every chunk holds chunkSize records. */
+  spreadChunks?: number;
+  laterChunkSize?: number;
 }
 
 export interface QueryRecordsOutput {
@@ -66,6 +69,31 @@ export function chunkSizeOf(step: SetStep, chunkSize: number, concurrency = 1): 
   return step.batch ? Math.max(chunkSize, step.batch.size * concurrency) : chunkSize;
 }
 
+/** How a step's records fall into chunks: `spread` chunks of `first` records, then chunks of `later`. */
+export interface ChunkLayout {
+  first: number;
+  spread: number;
+  later: number;
+}
+
+/**
+ * The first `spread` chunks (run.maxChunksInFlight: as many as a run has in flight at once) hold chunkSizeOf
+ * records, so a run of a few hundred records still spreads over every worker; the chunks after them hold
+ * run.laterChunkSize records (at least chunkSizeOf), because each chunk costs the same fixed work whatever
+ * its size: its activity and workflow tasks, reading it back, its lanes filling and draining.
+ */
+export function chunkLayout(step: SetStep, chunkSize: number, concurrency?: number, spread?: number, laterChunkSize?: number): ChunkLayout {
+  const first = chunkSizeOf(step, chunkSize, concurrency);
+  if (spread === undefined || laterChunkSize === undefined) return { first, spread: Infinity, later: first };
+  return { first, spread, later: Math.max(first, laterChunkSize) };
+}
+
+/** The chunk of the record at `seq` (0-based, query order). */
+export function chunkOf(seq: number, layout: ChunkLayout): number {
+  const head = layout.first * layout.spread;
+  return seq < head ? Math.floor(seq / layout.first) : layout.spread + Math.floor((seq - head) / layout.later);
+}
+
 export function createQueryRecords(deps: Pick<ActivityDeps, 'crm' | 'ledgers' | 'config'>) {
   return async function queryRecords(input: QueryRecordsInput): Promise<QueryRecordsOutput> {
     const { run } = input;
@@ -74,7 +102,8 @@ export function createQueryRecords(deps: Pick<ActivityDeps, 'crm' | 'ledgers' | 
     const empresaId = (input.layers.builtins?.empresa_id as number | null | undefined) ?? null; // for /pendencias
     const where = { table: 'integracao', row: step.id, column: 'consulta' };
     const bound = bindSql(step.consulta, new Scope(input.layers), where);
-    const chunkSize = chunkSizeOf(step, input.chunkSize, deps.config.bases[input.base]?.connections[step.connection.name]?.concurrency);
+    const concurrency = deps.config.bases[input.base]?.connections[step.connection.name]?.concurrency;
+    const layout = chunkLayout(step, input.chunkSize, concurrency, input.spreadChunks, input.laterChunkSize);
     const keys = new Map<string, number>();
     let seq = 0;
     // A cursor streams the rows into the ledger FETCH_ROWS at a time. A retried attempt reads them again;
@@ -100,7 +129,7 @@ export function createQueryRecords(deps: Pick<ActivityDeps, 'crm' | 'ledgers' | 
             keys.set(chave, n);
             if (n > 1) chave = `${chave}#${n}`; // a query that repeats an id still sends each row once
             const at = seq++;
-            return { chave, seq: at, chunk: Math.floor(at / chunkSize), linha: row };
+            return { chave, seq: at, chunk: chunkOf(at, layout), linha: row };
           });
           await ledger.insert(run, records, empresaId);
           // a local activity (the workflow's default now) cannot heartbeat: the workflow task keeps it alive

@@ -92,7 +92,8 @@ async function sendStep(step: SetStep, plan: Plan, captured: Captured, run: RunI
   let progress = resumed;
   if (!progress) {
     // a summary is user metadata, not part of the command replay compares: no patch needed
-    const input = { run: runKey, base: plan.request.base, step, layers, chunkSize: plan.settings.chunkSize };
+    const { chunkSize, maxChunksInFlight: spreadChunks, laterChunkSize } = plan.settings;
+    const input = { run: runKey, base: plan.request.base, step, layers, chunkSize, spreadChunks, laterChunkSize };
     const queried: QueryRecordsOutput & { lotes?: number[] } = patched(LOCAL_QUERY_PATCH)
       ? await localQuery.queryRecords.executeWithOptions({ summary: activitySummary.queryRecords(step) }, [input])
       : await query.queryRecords.executeWithOptions({ summary: activitySummary.queryRecords(step) }, [input]);

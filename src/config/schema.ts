@@ -7,7 +7,7 @@ import { schedulesSchema } from './schedule-schema';
 export const DEFAULT_TASK_QUEUE = 'integrador';
 export const DEFAULT_NAMESPACE = 'default';
 /** The run section's defaults (docs/connection-file.md). */
-const RUN_DEFAULTS = { chunkSize: 100, maxChunksInFlight: 8, chunksPerWorker: 2 } as const;
+const RUN_DEFAULTS = { chunkSize: 100, maxChunksInFlight: 8, laterChunkSize: 500, chunksPerWorker: 2 } as const;
 
 const credentials = z.object({ user: z.string(), password: z.string() }).strict();
 const common = {
@@ -115,6 +115,8 @@ export const connectionFileSchema = z
       .object({
         chunkSize: z.number().int().positive().default(RUN_DEFAULTS.chunkSize),
         maxChunksInFlight: z.number().int().positive().default(RUN_DEFAULTS.maxChunksInFlight),
+        // records per chunk after a run's first maxChunksInFlight chunks (activities/query-records.ts, chunkLayout)
+        laterChunkSize: z.number().int().positive().default(RUN_DEFAULTS.laterChunkSize),
         // bulk chunks one worker process sends at once (its chunk worker's slots, src/worker.ts): two overlap
         // one chunk's start and end with the other's sends, and a process with no free chunk slot does not
         // poll, so a run's chunks spread over the workers instead of piling up behind one process's limiter

@@ -13,6 +13,8 @@ import type { BatchSpec, Plan, RunRequest, SetStep } from './types';
 export interface PlanSettings {
   chunkSize: number;
   maxChunksInFlight: number;
+  /** Absent in plans recorded before it: every chunk of such a run holds chunkSize records. */
+  laterChunkSize?: number;
 }
 
 /** The built-in variables every run has (SPEC §4). */

@@ -49,7 +49,7 @@ export interface Plan {
   /** empresa_id, empresa_filial_id, base_crm, integracao_servico_id. */
   builtins: Record<string, string | number | null>;
   steps: Step[];
-  settings: { chunkSize: number; maxChunksInFlight: number };
+  settings: { chunkSize: number; maxChunksInFlight: number; laterChunkSize?: number };
 }
 
 export type IntegrationStatus = 'ok' | 'vazio' | 'erro' | 'nao_executada';

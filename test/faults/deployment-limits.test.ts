@@ -9,7 +9,7 @@ import { assertExactlyOnce, countDelivery, countsLine, recordFacts } from './hel
 import { resultOf, spawnWorker, startFaultEnv, waitFor, type FaultEnv, type WorkerProcess } from './helpers/fault-env';
 
 const CONCURRENCY = 2;
-const RUN = { chunkSize: 10, maxChunksInFlight: 4, chunksPerWorker: 1 };
+const RUN = { chunkSize: 10, maxChunksInFlight: 4, laterChunkSize: 10, chunksPerWorker: 1 };
 
 describe('fault: two workers under one deployment-wide limit, one killed', () => {
   const RECORDS = 120;

@@ -12,7 +12,7 @@ const RECORDS = 300;
 const CONCURRENCY = 4;
 // one chunk slot per worker: 6 chunks in flight need every worker, so all three take part even if one
 // starts polling late (with the default 2, two workers could drain a short run before the third polls)
-const RUN = { chunkSize: 20, maxChunksInFlight: 6, chunksPerWorker: 1 };
+const RUN = { chunkSize: 20, maxChunksInFlight: 6, laterChunkSize: 20, chunksPerWorker: 1 };
 
 describe('fault: three workers on one run, one killed', () => {
   let env: FaultEnv;

@@ -17,7 +17,11 @@ describe('fault: worker killed mid-run', () => {
   let env: FaultEnv;
   let worker: WorkerProcess | undefined;
   before(async () => {
-    env = await startFaultEnv({ records: RECORDS, connection: { concurrency: CONCURRENCY }, run: { chunkSize: 50, maxChunksInFlight: CHUNKS_IN_FLIGHT } });
+    env = await startFaultEnv({
+      records: RECORDS,
+      connection: { concurrency: CONCURRENCY },
+      run: { chunkSize: 50, maxChunksInFlight: CHUNKS_IN_FLIGHT, laterChunkSize: 50 },
+    });
     // slow enough that the run is still going when each kill lands
     env.receiver.setBehaviour({ delayMs: 25 });
   });

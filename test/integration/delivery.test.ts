@@ -103,8 +103,8 @@ describe('delivery: a connection that is not safe to resend', () => {
 
   before(async () => {
     env = await startSetEnv({
-      // one chunk slot per worker, so a test sees the slot held (the default is 2)
-      run: { chunkSize: 2, maxChunksInFlight: 2, chunksPerWorker: 1 },
+      // one chunk slot per worker, so a test sees the slot held (the default is 2); every chunk of 2 records
+      run: { chunkSize: 2, maxChunksInFlight: 2, laterChunkSize: 2, chunksPerWorker: 1 },
       worker: {
         activities: {
           // the real activity, whose result is lost once on demand: Temporal retries the chunk

@@ -33,8 +33,8 @@ export interface FaultEnvOptions {
   records: number;
   temporalAddress?: string;
   connection?: Record<string, unknown>;
-  /** The file's `run` section; keys left out take the schema's defaults (none given: chunkSize 50, 4 in flight). */
-  run?: { chunkSize?: number; maxChunksInFlight?: number; chunksPerWorker?: number };
+  /** The file's `run` section; keys left out take the schema's defaults (none given: chunks of 50, 4 in flight). */
+  run?: { chunkSize?: number; maxChunksInFlight?: number; laterChunkSize?: number; chunksPerWorker?: number };
 }
 
 export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
@@ -63,7 +63,7 @@ export async function startFaultEnv(opts: FaultEnvOptions): Promise<FaultEnv> {
         },
       },
     }),
-    file: { run: opts.run ?? { chunkSize: 50, maxChunksInFlight: 4 }, logs: { level: 'error' } },
+    file: { run: opts.run ?? { chunkSize: 50, maxChunksInFlight: 4, laterChunkSize: 50 }, logs: { level: 'error' } },
     env: {},
     writeFile: true,
   });
