@@ -1,5 +1,5 @@
-// Group commit: calls made while flushes run go together in the next flush; at most `parallel` flushes
-// run at once; each call gets its own result or error.
+// Group commit: calls made in one turn of the event loop, or while flushes run, go together in the next
+// flush; at most `parallel` flushes run at once; each call gets its own result or error.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { groupCommit } from '../../../src/delivery/group-commit';
@@ -24,6 +24,7 @@ function recorder(parallel: number, maxBatch = 64) {
     parallel,
   );
   const openAll = async () => {
+    await tick(); // flushes start on the next turn of the event loop
     while (gates.length || running) {
       gates.splice(0).forEach((open) => open());
       await tick();
@@ -32,7 +33,15 @@ function recorder(parallel: number, maxBatch = 64) {
   return { call, batches, peak: () => peak, openAll };
 }
 
-test('idle, a call is flushed at once; calls made during a flush go together in the next one', async () => {
+test('idle, the calls made in one turn of the event loop go together in one flush', async () => {
+  const r = recorder(2);
+  const results = [r.call(1), r.call(2), r.call(3)];
+  await r.openAll();
+  assert.deepEqual(await Promise.all(results), [10, 20, 30]);
+  assert.deepEqual(r.batches, [[1, 2, 3]]);
+});
+
+test('idle, a call alone is flushed on the next turn; calls made during a flush go together in the next one', async () => {
   const r = recorder(1);
   const results = [r.call(1)];
   await tick();
@@ -45,7 +54,9 @@ test('idle, a call is flushed at once; calls made during a flush go together in 
 
 test('with parallel 2, a second flush starts while the first runs, never a third', async () => {
   const r = recorder(2);
-  const results = [r.call(1), r.call(2)];
+  const results = [r.call(1)];
+  await tick();
+  results.push(r.call(2));
   await tick();
   results.push(r.call(3), r.call(4), r.call(5));
   await tick();
