@@ -1,11 +1,13 @@
 // `npm run bench`: a 10,000-record SET to the local G5-like receiver, run by the engine (Temporal workflow,
 // ledger, write-back) and by a direct loop (same query, mapping, SOAP send and write-back, same concurrency,
-// no Temporal, no ledger), one after the other; then single-record latency through /integrar next to the
+// no Temporal, no ledger), in halves and in turn (engine, direct, direct, engine: a drift of the shared
+// machine's speed weighs on both alike); then single-record latency through /integrar next to the
 // direct path's. The receiver runs in its own process (bench/receiver-process.ts), so it is the limit both
 // sides share and not a CPU competitor of one side only. Everything binds 127.0.0.1; services are started
 // and stopped here.
 // Then batch mode (lote_envio BENCH_BATCH, 50): the engine and a direct loop in batch mode over fresh
-// records, and a second engine run of the same records with somente_alterados (nothing should be sent).
+// records (in turn, the same way), and a second engine run of the same records with somente_alterados
+// (nothing should be sent).
 // Figures: `batch_multiple=<engine batch ÷ direct per-record>`, `batch_ratio=<engine batch ÷ direct batch>`,
 // `rerun_sent=<n>`, `rerun_fraction=<second run time ÷ first>`; the last line is `ratio=<engine/direct
 // per-record throughput>`.
@@ -51,6 +53,28 @@ const rate = (n: number, ms: number) => (n / ms) * 1000;
 function runKnobs(): Record<string, number> {
   const knobs = { chunkSize: 'BENCH_CHUNK', maxChunksInFlight: 'BENCH_CHUNKS_IN_FLIGHT', chunksPerWorker: 'BENCH_CHUNKS_PER_WORKER' };
   return Object.fromEntries(Object.entries(knobs).flatMap(([key, name]) => (process.env[name] ? [[key, Number(process.env[name])]] : [])));
+}
+
+type Path = (first: number, last: number) => Promise<number>;
+
+/**
+ * `count` records on each path, in halves and in turn: engine, direct, direct, engine. A drift of this shared
+ * machine's speed during the phase then weighs on both sides alike, as it would not on one path run after
+ * the other. Each side's [records sent, milliseconds], summed over its two halves.
+ */
+async function abba(engineFirst: number, directFirst: number, count: number, engine: Path, direct: Path): Promise<[[number, number], [number, number]]> {
+  const half = Math.floor(count / 2);
+  const sides = { engine: [0, 0] as [number, number], direct: [0, 0] as [number, number] };
+  const timed = async (side: keyof typeof sides, path: Path, first: number, n: number) => {
+    const t = performance.now();
+    sides[side][0] += await path(first, first + n - 1);
+    sides[side][1] += performance.now() - t;
+  };
+  await timed('engine', engine, engineFirst, half);
+  await timed('direct', direct, directFirst, half);
+  await timed('direct', direct, directFirst + half, count - half);
+  await timed('engine', engine, engineFirst + half, count - half);
+  return [sides.engine, sides.direct];
 }
 
 function percentile(values: number[], p: number): number {
@@ -156,16 +180,14 @@ async function main() {
     await engineRun(e.first, e.first + WARMUP - 1);
     await directRun(d.first, d.first + WARMUP - 1);
 
-    // throughput: the same records, the same receiver, one path after the other
-    let t = performance.now();
-    const engineSent = await engineRun(e.first + WARMUP, e.first + WARMUP + RECORDS - 1);
-    const engineMs = performance.now() - t;
+    // throughput: the same records, the same receiver, both paths in turn
+    const [engine, directTotal] = await abba(e.first + WARMUP, d.first + WARMUP, RECORDS, engineRun, directRun);
+    const [engineSent, engineMs] = engine;
+    const [directSent, directMs] = directTotal;
     log(`engine: ${engineSent} records in ${(engineMs / 1000).toFixed(1)} s = ${rate(engineSent, engineMs).toFixed(1)} records/s`);
-    t = performance.now();
-    const directSent = await directRun(d.first + WARMUP, d.first + WARMUP + RECORDS - 1);
-    const directMs = performance.now() - t;
     log(`direct: ${directSent} records in ${(directMs / 1000).toFixed(1)} s = ${rate(directSent, directMs).toFixed(1)} records/s`);
     if (engineSent !== RECORDS || directSent !== RECORDS) throw new Error(`expected ${RECORDS} records on each path`);
+    let t: number;
 
     // single-record latency: /integrar (integration 19, contaId) against the direct path for one record
     const app = buildApp({ config, client, crm: pools });
@@ -213,15 +235,10 @@ async function main() {
     const bd = d.first + WARMUP + RECORDS + SAMPLES;
     await engineRun(be, be + WARMUP - 1);
     await directBatchRun(bd, bd + WARMUP - 1);
-    t = performance.now();
-    const engineBatchSent = await engineRun(be + WARMUP, be + WARMUP + RECORDS - 1);
-    const engineBatchMs = performance.now() - t;
+    const [[engineBatchSent, engineBatchMs], [directBatchSent, directBatchMs]] = await abba(be + WARMUP, bd + WARMUP, RECORDS, engineRun, directBatchRun);
     log(
       `engine batch (lote_envio ${BATCH}): ${engineBatchSent} records in ${(engineBatchMs / 1000).toFixed(1)} s = ${rate(engineBatchSent, engineBatchMs).toFixed(1)} records/s`,
     );
-    t = performance.now();
-    const directBatchSent = await directBatchRun(bd + WARMUP, bd + WARMUP + RECORDS - 1);
-    const directBatchMs = performance.now() - t;
     log(
       `direct batch (lote_envio ${BATCH}): ${directBatchSent} records in ${(directBatchMs / 1000).toFixed(1)} s = ${rate(directBatchSent, directBatchMs).toFixed(1)} records/s`,
     );
@@ -232,6 +249,7 @@ async function main() {
     t = performance.now();
     const rerun = await engineCounts(be + WARMUP, be + WARMUP + RECORDS - 1);
     const rerunMs = performance.now() - t;
+    // its first run: the engine's two halves above
     const rerunSent = (rerun.gravado ?? 0) + (rerun.enviado ?? 0);
     log(`engine rerun (somente_alterados): ${rerun.inalterado ?? 0} inalterado, ${rerunSent} sent in ${(rerunMs / 1000).toFixed(1)} s`);
 
