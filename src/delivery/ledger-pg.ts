@@ -274,8 +274,9 @@ function markWrittenBackQuery(records: WriteBack[]): QueryConfig {
     valores: r.answer?.valores ?? null,
     from_status: r.from ?? null,
   }));
+  // not a named statement: a session's prepared plan, once made on a nearly empty ledger, would keep
+  // reading the table whole; planned on each use, it probes by id once the ledger has grown
   return {
-    name: 'integrador_marcar_gravado',
     text: `UPDATE integrador.envio e SET status = 'gravado',
             resposta = CASE WHEN s.fresh THEN s.resposta ELSE e.resposta END,
             valores = CASE WHEN s.fresh THEN s.valores ELSE e.valores END,

@@ -3,13 +3,16 @@
 -- (`id = ANY (ids)`), whose length the planner knows, instead of joining the claims' JSON, which it guesses
 -- at 100 rows: with that guess, a ledger of up to some tens of thousands of rows (a base's first bulk load)
 -- was read whole, by a sequential scan, on every claim. That plan no longer depends on the claims' values,
--- so it is made once per session instead of on every call (planning was most of a claim's time). Same
--- rules, same results.
+-- so it is made once per session instead of on every call (planning was most of a claim's time), and
+-- never with a sequential scan, which a plan made on a nearly empty ledger would keep. Same rules, same
+-- results.
 CREATE OR REPLACE FUNCTION integrador.reivindicar_envios(claims jsonb)
   RETURNS TABLE (envio_id bigint, tentativa integer, detentor bigint)
   LANGUAGE plpgsql VOLATILE
-  -- planned once per session: with the ids as an array, the plan for any number of claims is index probes
-  SET plan_cache_mode = force_generic_plan AS $$
+  -- planned once per session: with the ids as an array, the plan for any number of claims is index probes,
+  -- and without sequential scans it stays so when that session's first claim met a nearly empty ledger
+  SET plan_cache_mode = force_generic_plan
+  SET enable_seqscan = off AS $$
 DECLARE
   ids bigint[] := ARRAY(SELECT (x->>'id')::bigint FROM jsonb_array_elements(claims) x);
   claimed_ids bigint[];
