@@ -141,10 +141,12 @@ export async function startWorker(config: AppConfig, overrides: WorkerOverrides 
   const server = port === undefined ? undefined : await metricsServer(metrics, port, host);
   const address = server?.address();
   const metricsUrl = address && typeof address === 'object' ? `http://${host}:${address.port}/metrics` : undefined;
+  const stopBoth = () => {
+    for (const w of [worker, chunkWorker]) if (w.getState() === 'RUNNING') w.shutdown();
+  };
   const running = [worker, chunkWorker].map((w) =>
     w.run().catch((err: unknown) => {
-      // one stopping on an error stops the other, so `done` settles
-      for (const other of [worker, chunkWorker]) if (other.getState() === 'RUNNING') other.shutdown();
+      stopBoth(); // one stopping on an error stops the other, so `done` settles
       throw err;
     }),
   );
@@ -168,7 +170,7 @@ export async function startWorker(config: AppConfig, overrides: WorkerOverrides 
     done,
     metricsUrl,
     async shutdown() {
-      for (const w of [worker, chunkWorker]) if (w.getState() === 'RUNNING') w.shutdown();
+      stopBoth();
       await done;
     },
   };

@@ -57,16 +57,18 @@ export function createPgLedgers(crm: Pick<CrmPools, 'pool' | 'pipelined'>): Ledg
 /** Claim flushes at once: a claim is made inside the connection's slot, so it should not wait long for a flush. */
 const CLAIM_FLUSHES = 2;
 
+/** One statement's results for a group commit: every item has its own value (none fails alone). */
+const fulfilled = <T>(values: T[]) => values.map((value) => ({ status: 'fulfilled' as const, value }));
+
 /** `pipelined`: a pool of the same base whose connections pipeline, for the group write-back (two round trips). */
 export function createPgLedger(pool: Pool, pipelined: Pool): Ledger {
   const claim = groupCommit(
-    async (claims: Array<{ seen: Seen; requisicao: string; digest?: string }>) =>
-      (await claimMany(pool, claims)).map((value) => ({ status: 'fulfilled' as const, value })),
+    async (claims: Array<{ seen: Seen; requisicao: string; digest?: string }>) => fulfilled(await claimMany(pool, claims)),
     64,
     CLAIM_FLUSHES,
   );
   const writeBack = groupCommit((items: WriteBack[]) => writeBackMany(pool, items, pipelined));
-  const unchanged = groupCommit(async (items: Unchanged[]) => (await markUnchangedMany(pool, items)).map((value) => ({ status: 'fulfilled' as const, value })));
+  const unchanged = groupCommit(async (items: Unchanged[]) => fulfilled(await markUnchangedMany(pool, items)));
   return {
     insert: (run, records, empresaId) => insertRecords(pool, run, records, empresaId),
     count: (run) => countRecords(pool, run),
@@ -115,7 +117,7 @@ async function recordsOfChunk(db: Queryable, run: RunKey, chunk: number): Promis
 
 /**
  * Many claims in one round trip (pendente/enviando → enviando): the function integrador.reivindicar_envios
- * (migration 1765000000000). Null where a claim was lost, Held where another run's record of the same key is
+ * (migration 1765000000000; its records found by id array since 1765200000000). Null where a claim was lost, Held where another run's record of the same key is
  * `enviando` (overlapping runs, SPEC §8). Its advisory locks, one per (integracao_id, chave) taken in key
  * order, make concurrent claims of one key (other workers, other bases' runs in this batch) look at each
  * other's committed result; one claim per key is kept within the batch itself.
@@ -196,6 +198,9 @@ async function lastDigests(db: Queryable, integracaoId: number, chaves: string[]
   return new Map(res.rows.map((r) => [r.chave as string, r.digest as string]));
 }
 
+/** The ids a statement's `RETURNING e.id` gave back: the records it changed. */
+const changedIds = (res: QueryResult) => new Set(res.rows.map((r) => String(r.id)));
+
 interface Unchanged {
   seen: Seen;
   digest: string;
@@ -214,7 +219,7 @@ async function markUnchangedMany(db: Queryable, items: Unchanged[]): Promise<boo
       items.map((u) => u.seen.id),
     ],
   );
-  const changed = new Set(res.rows.map((r) => String(r.id)));
+  const changed = changedIds(res);
   return items.map((u) => u.seen.status === 'pendente' && changed.has(String(u.seen.id)));
 }
 
@@ -288,8 +293,6 @@ function markWrittenBackQuery(records: WriteBack[]): QueryConfig {
     values: [JSON.stringify(rows), records.map((r) => r.recordId)],
   };
 }
-
-const changedIds = (res: QueryResult) => new Set(res.rows.map((r) => String(r.id)));
 
 /** More work inside a write-back transaction, run when the record was marked (a settlement's audit row). */
 export type AlsoInTransaction = (tx: PoolClient) => Promise<void>;
