@@ -244,6 +244,9 @@ function changedElsewhere(record: LedgerRecord): RecordOutcome {
   return { status: 'retry', seq: record.seq, error: `ledger record ${record.id} was changed by another attempt` };
 }
 
+/** Records of a batch chunk mapped together (their lookups go out together), in a turn of the event loop. */
+export const PREPARE_SLICE = 50;
+
 /** The records of one batch call (lote_envio > 1), mapped, in query order, each with its part of the call. */
 export interface BatchCall {
   members: Array<Prepared & { part: RecordPart }>;
@@ -259,13 +262,19 @@ export async function prepareBatch(records: LedgerRecord[], step: DeliveryStep, 
   const batch = step.step.batch!;
   const done: RecordOutcome[] = [];
   const ready: Prepared[] = [];
-  const taken = await Promise.all(
-    records.map(async (record): Promise<Prepared | RecordOutcome> => {
-      const pickup = ON_PICKUP[record.status];
-      if (pickup === 'send' || (pickup === 'resend-or-incerto' && ports.safeToResend)) return prepare(c, record);
-      return deliverRecord(record, step, ports); // report, write back, or incerto: no call
-    }),
-  );
+  const take = (record: LedgerRecord): Promise<Prepared | RecordOutcome> => {
+    const pickup = ON_PICKUP[record.status];
+    if (pickup === 'send' || (pickup === 'resend-or-incerto' && ports.safeToResend)) return prepare(c, record);
+    return deliverRecord(record, step, ports); // report, write back, or incerto: no call
+  };
+  // A slice at a time, each in a turn of the event loop of its own: a whole chunk mapped at once held the
+  // loop for tens of milliseconds (its lookups answer together, then every record's mapping, JSON and
+  // digest ran back to back), and the claims and answers of every call in flight waited behind it.
+  const taken: Array<Prepared | RecordOutcome> = [];
+  for (let at = 0; at < records.length; at += PREPARE_SLICE) {
+    if (at) await new Promise<void>((resolve) => setImmediate(resolve));
+    taken.push(...(await Promise.all(records.slice(at, at + PREPARE_SLICE).map(take))));
+  }
   for (const t of taken) {
     if ('body' in t) ready.push(t);
     else done.push(t);

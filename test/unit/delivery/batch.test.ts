@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseAnswerRules } from '../../../src/answer';
 import { callBody, matchFeedback, planCall, splitRequest } from '../../../src/delivery/batch';
-import { deliverCall, prepareBatch } from '../../../src/delivery/deliver';
+import { deliverCall, PREPARE_SLICE, prepareBatch } from '../../../src/delivery/deliver';
 import { ConfigError, UnknownOutcome } from '../../../src/errors';
 import type { SetStep } from '../../../src/plan/types';
 import { FakeLedger, FakeReceiver, g5Step, ports } from './fakes';
@@ -152,6 +152,19 @@ describe('prepareBatch and deliverCall on the in-memory ledger', () => {
     );
     return { answer: { result: { tipoRetorno: 1, erroExecucao: '', retornosClientes: items.reverse() } } };
   };
+
+  test('a chunk is mapped PREPARE_SLICE records a turn of the event loop, so calls in flight are not held up', async () => {
+    const ledger = new FakeLedger();
+    let digests = 0;
+    const p = ports(ledger, new FakeReceiver(async (request) => g5Answer(request)), { digest: (text) => `digest:${text}:${++digests}` });
+    const records = Array.from({ length: 2 * PREPARE_SLICE + 20 }, (_, i) => ledger.add({ linha: { id: i + 1, nome: `Cliente ${i + 1}` } }));
+    let mappedInFirstTurn = -1;
+    setImmediate(() => (mappedInFirstTurn = digests));
+    const { calls } = await prepareBatch(records, { step: batchStep(), layers }, p);
+    assert.equal(mappedInFirstTurn, PREPARE_SLICE);
+    assert.equal(digests, records.length);
+    assert.equal(calls.flatMap((c) => c.members).length, records.length);
+  });
 
   test('five records in calls of two: each record its own status, write-back and answer item', async () => {
     const ledger = new FakeLedger();
