@@ -13,6 +13,7 @@ export function deliveryPorts(deps: Pick<ActivityDeps, 'crm' | 'receivers' | 'co
     ledger: deps.ledgers.get(base),
     receiver: target.receiver,
     limiter: target.limiter,
+    claimAhead: target.claimAhead,
     first: !deps.bulk,
     safeToResend: target.config.safeToResend,
     lookups: { query: async (sql) => (await lookups.query({ text: sql.text, values: sql.values })).rows },

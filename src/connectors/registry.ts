@@ -17,6 +17,11 @@ export interface LimitedReceiver {
   config: ConnectionConfig;
   receiver: Receiver;
   limiter: Limiter;
+  /**
+   * Sends of this process between their ledger claim and their answer: twice `concurrency`, so the claim of
+   * each slot's next call commits while the slot's current call is out (src/delivery/deliver.ts).
+   */
+  claimAhead: Limiter;
 }
 
 export interface ReceiverRegistry {
@@ -55,6 +60,9 @@ export interface RegistryOptions {
 }
 
 export const DEFAULT_RETRY_AFTER = { maxWaitMs: 60_000, maxWaits: 3 } as const;
+
+/** Sends claimed per connection slot and process: the one out and the next one. */
+export const CLAIMS_AHEAD_PER_SLOT = 2;
 
 export function createReceiverRegistry(
   config: Pick<AppConfig, 'bases'>,
@@ -98,7 +106,13 @@ export function createReceiverRegistry(
           ]);
         const factory = factories[conn.type] ?? defaults[conn.type];
         const receiver = observed(factory(connection, conn), (ms, outcome) => options.onSend?.({ base, connection, type: conn.type, ms, outcome }));
-        entry = { name: connection, config: conn, receiver, limiter: honouringRetryAfter(limiterOf(base, connection, conn), retryAfter, sleep) };
+        entry = {
+          name: connection,
+          config: conn,
+          receiver,
+          limiter: honouringRetryAfter(limiterOf(base, connection, conn), retryAfter, sleep),
+          claimAhead: createLimiter({ concurrency: CLAIMS_AHEAD_PER_SLOT * conn.concurrency }),
+        };
         built.set(key, entry);
       }
       return entry;

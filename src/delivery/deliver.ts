@@ -23,8 +23,13 @@ import { ON_PICKUP, type FinalStatus } from './states';
 export interface DeliveryPorts {
   ledger: Pick<Ledger, 'claim' | 'markPending' | 'markSent' | 'markFailed' | 'writeBack' | 'markUnchanged' | 'holder' | 'takeOver' | 'abandon'>;
   receiver: Pick<Receiver, 'send'>;
-  /** The connection's slot (concurrency, rate, Retry-After waits): the claim and the call happen inside it. */
+  /** The connection's slot (concurrency, rate, Retry-After waits): the call happens inside it. */
   limiter: Limiter;
+  /**
+   * Sends between their claim and their answer, twice the slots (registry.ts): a send is claimed when it is
+   * next in line for a slot, so its claim's commit overlaps the slot's current call.
+   */
+  claimAhead: Limiter;
   /** A CRM button's run (one chunk) or a settlement: its calls go ahead of the bulk chunks' waiting ones. */
   first?: boolean;
   /** The connection may receive a request twice (an idempotent receiver): unknown outcomes are resent. */
@@ -134,21 +139,22 @@ async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
   const prepared = await prepare(c, record);
   if (!('body' in prepared)) return prepared;
   const { body, link, requisicao, digest } = prepared;
-  // claimed inside the connection's slot, so only records really about to be sent are `enviando` (a crash
-  // leaves `incerto` only what was being sent or recorded); a Retry-After resend reuses the same claim
+  // claimed when next in line for the connection's slot, so only records being sent or about to be are
+  // `enviando` (a crash leaves `incerto` only those, or ones whose answer was being recorded), and the
+  // claim's commit overlaps the call before it; a Retry-After resend reuses the same claim
   let attempt = 0; // the claim's attempt number; 0 until claimed
   let answer: unknown;
   let sent: string | undefined;
   try {
-    const result = await ports.limiter.run(
+    const result = await ports.claimAhead.run(
       async () => {
-        if (!attempt) {
-          const claimed = await ports.ledger.claim(record, requisicao, digest);
-          if (claimed === null) throw new ClaimLost();
-          if (typeof claimed === 'object') throw new KeyHeld(claimed.heldBy);
-          attempt = claimed;
-        }
-        return ports.receiver.send({ link, operation: step.operation ?? undefined, body, returning: step.answer.valueKeys });
+        const claimed = await ports.ledger.claim(record, requisicao, digest);
+        if (claimed === null) throw new ClaimLost();
+        if (typeof claimed === 'object') throw new KeyHeld(claimed.heldBy);
+        attempt = claimed;
+        return ports.limiter.run(() => ports.receiver.send({ link, operation: step.operation ?? undefined, body, returning: step.answer.valueKeys }), {
+          first: ports.first,
+        });
       },
       { first: ports.first },
     );
@@ -157,7 +163,7 @@ async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
   } catch (err) {
     if (err instanceof ClaimLost) return changedElsewhere(record);
     if (err instanceof KeyHeld) {
-      // wait outside the slot for the other run, then take its outcome or send (claiming again)
+      // wait outside the slots for the other run, then take its outcome or send (claiming again)
       const overlap = await awaitOverlap(ports, record, err.heldBy, requisicao, Boolean(step.sqlUpdate));
       if (overlap === 'send') return send(c, record);
       if ('retry' in overlap) return { status: 'retry', seq: record.seq, error: overlap.retry };
@@ -297,7 +303,7 @@ export async function prepareBatch(records: LedgerRecord[], step: DeliveryStep, 
 }
 
 /**
- * One batch call: every member is claimed (together, inside the connection's slot), the call is made, and
+ * One batch call: every member is claimed (together, when next in line for the connection's slot), the call is made, and
  * each record ends by its own feedback item. A transport failure or an unknown outcome is judged for every
  * record as deliverRecord judges it for one.
  */
@@ -310,23 +316,24 @@ export async function deliverCall(call: BatchCall, step: DeliveryStep, ports: De
   let claimed: Claimed[] | undefined;
   let answer: unknown;
   try {
-    const result = await ports.limiter.run(
+    const result = await ports.claimAhead.run(
       async () => {
-        if (!claimed) claimed = await claimAll(c, call, outcomes);
-        if (!claimed.length) throw new ClaimLost();
+        const members = (claimed = await claimAll(c, call, outcomes));
+        if (!members.length) throw new ClaimLost();
         const body = callBody(
-          claimed[0]!.p.part.outside,
-          claimed.map((m) => m.p.part.element),
+          members[0]!.p.part.outside,
+          members.map((m) => m.p.part.element),
           path,
         );
         const returning = batch.key && !s.answer.valueKeys.includes(batch.key) ? [...s.answer.valueKeys, batch.key] : s.answer.valueKeys;
-        return ports.receiver.send({
-          link: claimed[0]!.p.link,
+        const request = {
+          link: members[0]!.p.link,
           operation: s.operation ?? undefined,
           body: Array.isArray(body) ? {} : body,
           batch: Array.isArray(body) ? body : undefined,
           returning,
-        });
+        };
+        return ports.limiter.run(() => ports.receiver.send(request), { first: ports.first });
       },
       { first: ports.first },
     );

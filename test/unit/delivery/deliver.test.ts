@@ -3,6 +3,8 @@
 // abandoned where it stands and a new attempt reads the record back from the ledger.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createLimiter } from '../../../src/connectors/limiter';
+import { CLAIMS_AHEAD_PER_SLOT } from '../../../src/connectors/registry';
 import { deliverRecord, UNCERTAIN_AFTER_CRASH, type DeliveryPorts } from '../../../src/delivery/deliver';
 import type { LedgerRecord } from '../../../src/delivery/ledger';
 import { TRANSITIONS } from '../../../src/delivery/states';
@@ -172,6 +174,35 @@ describe('deliverRecord: enviando, after the call', () => {
     const record = ledger.add();
     assert.deepEqual(await deliver(record), { status: 'retry', seq: record.seq, error: 'connection reset', retryAfterMs: undefined });
     assert.deepEqual(ledger.moves, ['pendente→enviando', 'enviando→pendente']);
+  });
+});
+
+describe('deliverRecord: claims ahead of the connection slot', () => {
+  test('a record is claimed when next in line for a slot, one per slot; the ones behind it stay pendente', async () => {
+    let release!: () => void;
+    const out = new Promise<void>((resolve) => (release = resolve));
+    const { ledger, receiver, deliver } = setup({
+      ports: { limiter: createLimiter({ concurrency: 1 }), claimAhead: createLimiter({ concurrency: 1 * CLAIMS_AHEAD_PER_SLOT }) },
+      script: async (_request, call) => {
+        if (call === 1) await out;
+        return accepted(7000 + call);
+      },
+    });
+    const records = [ledger.add(), ledger.add(), ledger.add()];
+    const outcomes = Promise.all(records.map(deliver));
+    for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+    // the first is out, the second claimed and waiting for the slot, the third not claimed
+    assert.equal(receiver.calls.length, 1);
+    assert.deepEqual(
+      records.map((r) => ledger.read(r.id).status),
+      ['enviando', 'enviando', 'pendente'],
+    );
+    release();
+    assert.deepEqual(
+      (await outcomes).map((o) => o.status),
+      ['gravado', 'gravado', 'gravado'],
+    );
+    assert.equal(receiver.calls.length, 3);
   });
 });
 

@@ -211,6 +211,7 @@ export function ports(ledger: FakeLedger, receiver: FakeReceiver, overrides: Par
     ledger,
     receiver,
     limiter: { run: (task) => task() },
+    claimAhead: { run: (task) => task() },
     safeToResend: false,
     lookups: { query: async () => [] },
     mask: (text) => text.split('s3cret').join('***'),
