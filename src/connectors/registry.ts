@@ -18,8 +18,8 @@ export interface LimitedReceiver {
   receiver: Receiver;
   limiter: Limiter;
   /**
-   * Sends of this process between their ledger claim and their answer: twice `concurrency`, so the claim of
-   * each slot's next call commits while the slot's current call is out (src/delivery/deliver.ts).
+   * One-record sends of this process between their ledger claim and their answer: twice `concurrency`, so
+   * the claim of each slot's next record commits while the slot's current call is out (src/delivery/deliver.ts).
    */
   claimAhead: Limiter;
 }

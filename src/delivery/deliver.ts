@@ -23,11 +23,11 @@ import { ON_PICKUP, type FinalStatus } from './states';
 export interface DeliveryPorts {
   ledger: Pick<Ledger, 'claim' | 'markPending' | 'markSent' | 'markFailed' | 'writeBack' | 'markUnchanged' | 'holder' | 'takeOver' | 'abandon'>;
   receiver: Pick<Receiver, 'send'>;
-  /** The connection's slot (concurrency, rate, Retry-After waits): the call happens inside it. */
+  /** The connection's slot (concurrency, rate, Retry-After waits): the call happens inside it, a batch call's claims too. */
   limiter: Limiter;
   /**
-   * Sends between their claim and their answer, twice the slots (registry.ts): a send is claimed when it is
-   * next in line for a slot, so its claim's commit overlaps the slot's current call.
+   * One record's sends between their claim and their answer, twice the slots (registry.ts): a record is
+   * claimed when it is next in line for a slot, so its claim's commit overlaps the slot's current call.
    */
   claimAhead: Limiter;
   /** A CRM button's run (one chunk) or a settlement: its calls go ahead of the bulk chunks' waiting ones. */
@@ -303,7 +303,7 @@ export async function prepareBatch(records: LedgerRecord[], step: DeliveryStep, 
 }
 
 /**
- * One batch call: every member is claimed (together, when next in line for the connection's slot), the call is made, and
+ * One batch call: every member is claimed (together, inside the connection's slot), the call is made, and
  * each record ends by its own feedback item. A transport failure or an unknown outcome is judged for every
  * record as deliverRecord judges it for one.
  */
@@ -316,24 +316,25 @@ export async function deliverCall(call: BatchCall, step: DeliveryStep, ports: De
   let claimed: Claimed[] | undefined;
   let answer: unknown;
   try {
-    const result = await ports.claimAhead.run(
+    // claimed inside the slot, not ahead of it as one record is: a call's claim covers lote_envio records,
+    // and claimed ahead, calls were no faster (batch mode is bound by the worker's CPU, not by the slots)
+    const result = await ports.limiter.run(
       async () => {
-        const members = (claimed = await claimAll(c, call, outcomes));
-        if (!members.length) throw new ClaimLost();
+        if (!claimed) claimed = await claimAll(c, call, outcomes);
+        if (!claimed.length) throw new ClaimLost();
         const body = callBody(
-          members[0]!.p.part.outside,
-          members.map((m) => m.p.part.element),
+          claimed[0]!.p.part.outside,
+          claimed.map((m) => m.p.part.element),
           path,
         );
         const returning = batch.key && !s.answer.valueKeys.includes(batch.key) ? [...s.answer.valueKeys, batch.key] : s.answer.valueKeys;
-        const request = {
-          link: members[0]!.p.link,
+        return ports.receiver.send({
+          link: claimed[0]!.p.link,
           operation: s.operation ?? undefined,
           body: Array.isArray(body) ? {} : body,
           batch: Array.isArray(body) ? body : undefined,
           returning,
-        };
-        return ports.limiter.run(() => ports.receiver.send(request), { first: ports.first });
+        });
       },
       { first: ports.first },
     );

@@ -54,7 +54,7 @@ export function createPgLedgers(crm: Pick<CrmPools, 'pool' | 'pipelined'>): Ledg
   };
 }
 
-/** Claim flushes at once: a claim is made by a send next in line for the connection's slot, so it should not wait long for a flush. */
+/** Claim flushes at once: a claim is made next in line for the connection's slot or inside it, so it should not wait long for a flush. */
 const CLAIM_FLUSHES = 2;
 
 /** One statement's results for a group commit: every item has its own value (none fails alone). */
