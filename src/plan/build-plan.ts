@@ -8,14 +8,7 @@ import { parseConsulta, parseMapping } from '../model';
 import type { Parsed } from '../model/parsed';
 import type { AnswerRules, ConexaoRow, ConfigRows, FieldSpec, IntegracaoRow, TipoConexao } from '../model/types';
 import { checkSqlVariables } from '../templating';
-import type { BatchSpec, Plan, RunRequest, SetStep } from './types';
-
-export interface PlanSettings {
-  chunkSize: number;
-  maxChunksInFlight: number;
-  /** Absent in plans recorded before it: every chunk of such a run holds chunkSize records. */
-  laterChunkSize?: number;
-}
+import type { BatchSpec, Plan, PlanSettings, RunRequest, SetStep } from './types';
 
 /** The built-in variables every run has (SPEC §4). */
 export const BUILTIN_NAMES = ['empresa_id', 'empresa_filial_id', 'base_crm', 'integracao_servico_id'] as const;

@@ -44,12 +44,20 @@ export interface BatchSpec {
 
 export type Step = SetStep;
 
+/** The connection file's run section, as a plan carries it. */
+export interface PlanSettings {
+  chunkSize: number;
+  maxChunksInFlight: number;
+  /** Absent in plans recorded before it: every chunk of such a run holds chunkSize records. */
+  laterChunkSize?: number;
+}
+
 export interface Plan {
   request: RunRequest;
   /** empresa_id, empresa_filial_id, base_crm, integracao_servico_id. */
   builtins: Record<string, string | number | null>;
   steps: Step[];
-  settings: { chunkSize: number; maxChunksInFlight: number; laterChunkSize?: number };
+  settings: PlanSettings;
 }
 
 export type IntegrationStatus = 'ok' | 'vazio' | 'erro' | 'nao_executada';
