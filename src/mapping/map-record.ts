@@ -3,13 +3,13 @@
 // the only I/O is the injected `query`, so the same code maps inside an activity or a test.
 import { ConfigError } from '../errors';
 import type { Mapping } from '../model/parse-fields';
-import type { ComponentSpec, FieldSpec } from '../model/types';
+import type { ComponentSpec, FieldSource, FieldSpec } from '../model/types';
 import type { Scope } from '../templating/scope';
 import { bindSql, type BoundSql } from '../templating/sql';
 import { renderText } from '../templating/text';
 import { convertValue } from './convert';
 import { fieldError, isBlank } from './field-error';
-import { hasPath, setPath } from './paths';
+import { setNewPath } from './paths';
 import { applyRule, conditionHolds, type Condition, type ValueRule } from './rules';
 
 export type CrmRow = Record<string, unknown>;
@@ -28,21 +28,51 @@ export async function mapRecord(input: Mapping, row: CrmRow, scope: Scope, deps:
   return mapRow(input, input.fields, row, scope, deps, '');
 }
 
+/** A field made ready once per field list: its conditions apart from its value rules, its path split. */
+interface ReadyField {
+  field: FieldSpec;
+  conditions: Condition[];
+  valueRules: ValueRule[];
+  segments: string[];
+}
+
+/** Field lists made ready, by list: a plan's fields are mapped for every record of a chunk, unchanged. */
+const READY = new WeakMap<FieldSpec[], ReadyField[]>();
+
+function ready(fields: FieldSpec[]): ReadyField[] {
+  let list = READY.get(fields);
+  if (!list) {
+    list = [...fields]
+      .sort((a, b) => a.id - b.id)
+      .map((field) => ({
+        field,
+        conditions: field.rules.filter((rule): rule is Condition => rule.tipo === 'CONDICAO'),
+        valueRules: field.rules.filter((rule): rule is ValueRule => rule.tipo !== 'CONDICAO'),
+        segments: field.path.split('.'),
+      }));
+    READY.set(fields, list);
+  }
+  return list;
+}
+
 async function mapRow(input: Mapping, fields: FieldSpec[], row: CrmRow, scope: Scope, deps: MappingDeps, prefix: string): Promise<Record<string, unknown>> {
   const request: Record<string, unknown> = {};
   const setBy = new Map<string, number>();
   const rowScope = scope.with({ row });
-  for (const field of [...fields].sort((a, b) => a.id - b.id)) {
+  for (const { field, conditions, valueRules, segments } of ready(fields)) {
     const path = prefix + field.path;
     // Conditions read only the CRM row, so they go first: a field left out runs no lookup or component
     // query and cannot fail the record.
-    const conditions = field.rules.filter((rule): rule is Condition => rule.tipo === 'CONDICAO');
     if (!conditions.every((rule) => conditionHolds(rule, row))) continue;
 
-    let value = field.lookup ? await lookup(field, path, rowScope, deps) : await sourceValue(input, field, path, row, rowScope, scope, deps);
-    for (const rule of field.rules) {
-      if (rule.tipo !== 'CONDICAO') value = applyRule(value, rule as ValueRule);
-    }
+    // awaited only when it queries the CRM: a field from the row itself is mapped in the same turn
+    const source = field.source;
+    let value = field.lookup
+      ? await lookup(field, path, rowScope, deps)
+      : source.kind === 'componente'
+        ? await mapComponent(input, componentOf(input, field, source.integracaoId), path, row, scope, deps)
+        : sourceValue(field, source, row, rowScope);
+    for (const rule of valueRules) value = applyRule(value, rule);
     value = convertValue(value, field, path);
     if (field.obrigatorio && isBlank(value)) throw fieldError(path, field.id, 'is required but empty');
 
@@ -50,7 +80,7 @@ async function mapRow(input: Mapping, fields: FieldSpec[], row: CrmRow, scope: S
     if (earlier !== undefined) {
       throw fieldError(path, field.id, `is also set by campos_integracao id=${earlier}: their CONDICAO rules both held`);
     }
-    if (hasPath(request, field.path) || !setPath(request, field.path, value)) {
+    if (!setNewPath(request, segments, value)) {
       throw new ConfigError([
         { table: 'campos_integracao', row: field.id, column: 'campo_integracao', message: `"${field.path}" overlaps another field's path` },
       ]);
@@ -60,28 +90,30 @@ async function mapRow(input: Mapping, fields: FieldSpec[], row: CrmRow, scope: S
   return request;
 }
 
-async function sourceValue(input: Mapping, field: FieldSpec, path: string, row: CrmRow, rowScope: Scope, scope: Scope, deps: MappingDeps): Promise<unknown> {
-  const where = { table: 'campos_integracao', row: field.id, column: 'campo_crm' };
-  const source = field.source;
+const sourceWhere = (field: FieldSpec) => ({ table: 'campos_integracao', row: field.id, column: 'campo_crm' });
+
+/** A campo, valor or texto source: read from the row, the configuration or the scope, without I/O. */
+function sourceValue(field: FieldSpec, source: Exclude<FieldSource, { kind: 'componente' }>, row: CrmRow, rowScope: Scope): unknown {
   switch (source.kind) {
     case 'campo':
       if (!Object.prototype.hasOwnProperty.call(row, source.column)) {
-        throw new ConfigError([{ ...where, message: `column "${source.column}" is not returned by the CRM query` }]);
+        throw new ConfigError([{ ...sourceWhere(field), message: `column "${source.column}" is not returned by the CRM query` }]);
       }
       return row[source.column];
     case 'valor':
       // A copy, so one request never shares an object with the next.
       return typeof source.value === 'object' && source.value !== null ? JSON.parse(JSON.stringify(source.value)) : source.value;
     case 'texto':
-      return renderText(source.template, rowScope, where);
-    case 'componente': {
-      const component = input.components[source.integracaoId];
-      if (!component) {
-        throw new ConfigError([{ ...where, message: `component integracao ${source.integracaoId} was not loaded with this mapping` }]);
-      }
-      return mapComponent(input, component, path, row, scope, deps);
-    }
+      return renderText(source.template, rowScope, sourceWhere(field));
   }
+}
+
+function componentOf(input: Mapping, field: FieldSpec, integracaoId: number): ComponentSpec {
+  const component = input.components[integracaoId];
+  if (!component) {
+    throw new ConfigError([{ ...sourceWhere(field), message: `component integracao ${integracaoId} was not loaded with this mapping` }]);
+  }
+  return component;
 }
 
 /** The component's query runs with the parent row as the row layer (`#id#` is the parent's id). */

@@ -5,9 +5,22 @@
  * nothing, when a segment on the way already holds something that is not a plain object.
  */
 export function setPath(target: Record<string, unknown>, path: string, value: unknown): boolean {
-  const segments = path.split('.');
+  return setAt(target, path.split('.'), value, true);
+}
+
+/**
+ * setPath for a path already split into its segments, that also refuses (false, nothing set) when the
+ * path already holds a value: a request's fields never overwrite one another.
+ */
+export function setNewPath(target: Record<string, unknown>, segments: readonly string[], value: unknown): boolean {
+  return setAt(target, segments, value, false);
+}
+
+function setAt(target: Record<string, unknown>, segments: readonly string[], value: unknown, replace: boolean): boolean {
   let node = target;
-  for (const segment of segments.slice(0, -1)) {
+  const last = segments.length - 1;
+  for (let i = 0; i < last; i++) {
+    const segment = segments[i]!;
     const next = Object.prototype.hasOwnProperty.call(node, segment) ? node[segment] : undefined;
     if (next === undefined) {
       const created: Record<string, unknown> = {};
@@ -19,16 +32,8 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
       return false;
     }
   }
-  define(node, segments[segments.length - 1]!, value);
-  return true;
-}
-
-export function hasPath(target: Record<string, unknown>, path: string): boolean {
-  let node: unknown = target;
-  for (const segment of path.split('.')) {
-    if (typeof node !== 'object' || node === null || !Object.prototype.hasOwnProperty.call(node, segment)) return false;
-    node = (node as Record<string, unknown>)[segment];
-  }
+  if (!replace && Object.prototype.hasOwnProperty.call(node, segments[last]!)) return false;
+  define(node, segments[last]!, value);
   return true;
 }
 

@@ -22,12 +22,16 @@ type Piece =
   | { kind: 'identifier'; body: string }
   | { kind: 'verbatim'; text: string };
 
-interface Compiled {
+/** A SQL text bound to placeholders: what does not depend on the values. */
+interface Shape {
   text: string;
   /** names[k] is bound to $k+1 */
   names: string[];
-  unknown: string[];
   problems: string[];
+}
+
+interface Compiled extends Shape {
+  unknown: string[];
 }
 
 export function bindSql(sql: string, scope: Scope, where: IssueLocation = {}): BoundSql {
@@ -58,27 +62,25 @@ function issuesOf(compiled: Compiled, where: IssueLocation): ConfigIssue[] {
   return [...compiled.unknown.map((name) => unknownVariable(name, where)), ...compiled.problems.map((message) => ({ ...where, message }))];
 }
 
-/** Tokenized texts by their SQL: the same consulta, sql_update or lookup is bound for every record. */
-const TOKENIZED = new Map<string, ReturnType<typeof tokenize>>();
-const TOKENIZED_MAX = 1000;
-
-function tokenized(sql: string): ReturnType<typeof tokenize> {
-  let result = TOKENIZED.get(sql);
-  if (!result) {
-    result = tokenize(sql);
-    if (TOKENIZED.size >= TOKENIZED_MAX) TOKENIZED.clear(); // bounded: configurations have far fewer texts
-    TOKENIZED.set(sql, result);
-  }
-  return result;
-}
+/** Shapes by their SQL: the same consulta, sql_update or lookup is bound for every record. */
+const SHAPES = new Map<string, Shape>();
+const SHAPES_MAX = 1000;
 
 function compile(sql: string, isKnown: (name: string) => boolean): Compiled {
-  const { pieces, problems: found } = tokenized(sql);
-  const problems = [...found]; // the cached list stays as tokenize left it
+  let shape = SHAPES.get(sql);
+  if (!shape) {
+    shape = shapeOf(sql);
+    if (SHAPES.size >= SHAPES_MAX) SHAPES.clear(); // bounded: configurations have far fewer texts
+    SHAPES.set(sql, shape);
+  }
+  // every variable that can be bound is a placeholder, so the unknown ones are among the names
+  return { ...shape, unknown: shape.names.filter((name) => !isKnown(name)) };
+}
+
+function shapeOf(sql: string): Shape {
+  const { pieces, problems } = tokenize(sql);
   const names: string[] = [];
-  const unknown = new Set<string>();
   const placeholder = (name: string): string => {
-    if (!isKnown(name)) unknown.add(name);
     let index = names.indexOf(name);
     if (index < 0) index = names.push(name) - 1;
     return `$${index + 1}`;
@@ -115,7 +117,7 @@ function compile(sql: string, isKnown: (name: string) => boolean): Compiled {
       }
     })
     .join('');
-  return { text, names, unknown: [...unknown], problems };
+  return { text, names, problems };
 }
 
 /** Literal text and variables, in order, without empty strings. A `\#` in an E'' string is not a variable. */

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasPath, setPath } from '../../../src/mapping/paths';
+import { setNewPath, setPath } from '../../../src/mapping/paths';
 
 describe('setPath', () => {
   it('creates nested objects along a dotted path and shares existing ones', () => {
@@ -26,12 +26,19 @@ describe('setPath', () => {
   });
 });
 
-describe('hasPath', () => {
-  it('tells whether a path is set, null values included', () => {
-    const target = { a: { b: null } };
-    assert.equal(hasPath(target, 'a.b'), true);
-    assert.equal(hasPath(target, 'a'), true);
-    assert.equal(hasPath(target, 'a.c'), false);
-    assert.equal(hasPath(target, 'a.b.c'), false);
+describe('setNewPath', () => {
+  it('sets a path that holds nothing yet, and refuses one that holds a value, null included', () => {
+    const target: Record<string, unknown> = { a: { b: null } };
+    assert.equal(setNewPath(target, ['a', 'c'], 1), true);
+    assert.equal(setNewPath(target, ['a', 'b'], 2), false);
+    assert.equal(setNewPath(target, ['a'], 3), false);
+    assert.deepEqual(target, { a: { b: null, c: 1 } });
+  });
+
+  it('refuses to go through a value that is not a plain object, changing nothing', () => {
+    const target: Record<string, unknown> = { a: { b: null }, d: new Date(0) };
+    assert.equal(setNewPath(target, ['a', 'b', 'c'], 1), false);
+    assert.equal(setNewPath(target, ['d', 'x'], 1), false);
+    assert.deepEqual(target, { a: { b: null }, d: new Date(0) });
   });
 });
