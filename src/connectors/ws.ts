@@ -172,16 +172,29 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
     return client;
   }
 
+  // operations resolved by client (a WSDL's client) and porta_ws: every record of a run names the same one
+  const resolved = new WeakMap<soap.Client, Map<string | undefined, Operation>>();
+  const resolveOn = (client: soap.Client, wsdlUrl: string, operation: string | undefined): Operation => {
+    let byName = resolved.get(client);
+    if (!byName) resolved.set(client, (byName = new Map()));
+    let op = byName.get(operation);
+    if (!op) {
+      op = resolveOperation(listOperations(client.wsdl), operation, name, safeUrl(wsdlUrl));
+      byName.set(operation, op);
+    }
+    return op;
+  };
+
   async function operationFor(wsdlUrl: string, operation: string | undefined): Promise<{ client: soap.Client; op: Operation }> {
     let client = await clientFor(wsdlUrl);
     try {
-      return { client, op: resolveOperation(listOperations(client.wsdl), operation, name, safeUrl(wsdlUrl)) };
+      return { client, op: resolveOn(client, wsdlUrl, operation) };
     } catch (err) {
       // The operation may be new in a contract published after the cached WSDL: read it again once.
       if (!(err instanceof ConfigError)) throw err;
       wsdlCache.invalidate(wsdlUrl);
       client = await clientFor(wsdlUrl);
-      return { client, op: resolveOperation(listOperations(client.wsdl), operation, name, safeUrl(wsdlUrl)) };
+      return { client, op: resolveOn(client, wsdlUrl, operation) };
     }
   }
 
@@ -207,7 +220,7 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
               // node-soap hands back the whole HTTP response when the body is not XML (JSON, plain text)
               else if (!looksLikeXml(raw))
                 reject(new UnknownOutcome(mask(`WS ${name} ${op.name}: HTTP 200 with an unreadable answer: ${bodyExcerpt(raw ?? '')}`)));
-              else resolve({ answer: result, sent: mask(rawRequest ?? '') });
+              else resolve(maskedWhenRead(result, rawRequest ?? '', mask));
             },
             options,
           );
@@ -254,6 +267,20 @@ export function createWsReceiver(name: string, conn: WsConnection, deps: { wsdlC
     async close() {
       agents.httpAgent.destroy();
       agents.httpsAgent.destroy();
+    },
+  };
+}
+
+/**
+ * The answer with the envelope as `sent`, masked when first read: the ledger keeps it only for a refused
+ * request, and a batch call's envelope holds every record of the call.
+ */
+function maskedWhenRead(answer: unknown, envelope: string, mask: (text: string) => string): SendResult {
+  let masked: string | undefined;
+  return {
+    answer,
+    get sent() {
+      return (masked ??= mask(envelope));
     },
   };
 }

@@ -10,7 +10,7 @@
 // Pure: no I/O of its own.
 import { readAnswer } from '../answer';
 import type { Limiter } from '../connectors/limiter';
-import type { Receiver } from '../connectors/types';
+import type { Receiver, SendResult } from '../connectors/types';
 import { ConfigError, RecordError, TransportError, UnknownOutcome } from '../errors';
 import { mapRecord, type MappingDeps } from '../mapping';
 import type { SetStep } from '../plan/types';
@@ -144,7 +144,7 @@ async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
   // claim's commit overlaps the call before it; a Retry-After resend reuses the same claim
   let attempt = 0; // the claim's attempt number; 0 until claimed
   let answer: unknown;
-  let sent: string | undefined;
+  let wire: SendResult | undefined;
   try {
     const result = await ports.claimAhead.run(
       async () => {
@@ -159,7 +159,7 @@ async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
       { first: ports.first },
     );
     answer = result.answer;
-    sent = result.sent; // masked below, only where it is kept (a refused request)
+    wire = result; // its `sent` is read (and masked) only where it is kept: a refused request
   } catch (err) {
     if (err instanceof ClaimLost) return changedElsewhere(record);
     if (err instanceof KeyHeld) {
@@ -181,7 +181,7 @@ async function send(c: Context, record: LedgerRecord): Promise<RecordOutcome> {
         erro,
         tipo: 'receptor',
         resposta: answer,
-        sent: sent === undefined ? undefined : ports.mask(sent),
+        sent: wire.sent === undefined ? undefined : ports.mask(wire.sent),
       })
     ) {
       return { status: 'erro', seq: record.seq, error: erro };
