@@ -57,17 +57,25 @@ export function createPgLedgers(crm: Pick<CrmPools, 'pool' | 'pipelined'>): Ledg
 /** Claim flushes at once: a claim is made next in line for the connection's slot or inside it, so it should not wait long for a flush. */
 const CLAIM_FLUSHES = 2;
 
+/**
+ * Write-back transactions at once while a full group is waiting (one otherwise). A batch call answers 50
+ * records at once, and one transaction at a time made the calls' write-backs queue: +12% records per second
+ * in a batch-mode A/B run. Two at once whatever the queue split the small groups of one-record sends into
+ * more statements (PostgreSQL's CPU per record +20%); a full group rarely waits in that mode. Two groups'
+ * sql_updates that lock the same CRM rows in opposite orders may deadlock: PostgreSQL fails one, and its
+ * records are written back one by one (writeBackMany), as after any failure of a group.
+ */
+const WRITE_BACK_FLUSHES_WHEN_FULL = 2;
+
 /** One statement's results for a group commit: every item has its own value (none fails alone). */
 const fulfilled = <T>(values: T[]) => values.map((value) => ({ status: 'fulfilled' as const, value }));
 
 /** `pipelined`: a pool of the same base whose connections pipeline, for the group write-back (two round trips). */
 export function createPgLedger(pool: Pool, pipelined: Pool): Ledger {
-  const claim = groupCommit(
-    async (claims: Array<{ seen: Seen; requisicao: string; digest?: string }>) => fulfilled(await claimMany(pool, claims)),
-    64,
-    CLAIM_FLUSHES,
-  );
-  const writeBack = groupCommit((items: WriteBack[]) => writeBackMany(pool, items, pipelined));
+  const claim = groupCommit(async (claims: Array<{ seen: Seen; requisicao: string; digest?: string }>) => fulfilled(await claimMany(pool, claims)), {
+    parallel: CLAIM_FLUSHES,
+  });
+  const writeBack = groupCommit((items: WriteBack[]) => writeBackMany(pool, items, pipelined), { parallelWhenFull: WRITE_BACK_FLUSHES_WHEN_FULL });
   const unchanged = groupCommit(async (items: Unchanged[]) => fulfilled(await markUnchangedMany(pool, items)));
   return {
     insert: (run, records, empresaId) => insertRecords(pool, run, records, empresaId),
