@@ -15,36 +15,41 @@ export function convertValue(value: unknown, field: Pick<FieldSpec, 'id' | 'tipo
   if (field.tipo === undefined) return value;
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' && value.trim() === '' && field.tipo !== 'texto') return null;
-  const fail = (what: string) => fieldError(path, field.id, `${preview(value)} is not ${what}`);
   switch (field.tipo) {
     case 'texto':
       return asText(value);
     case 'inteiro': {
+      // an integer column arrives as a number already: what the decimal reading would give (-0 as 0)
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return value === 0 ? 0 : value;
       const decimal = parseDecimal(value);
       const integer = decimal && toSafeInteger(decimal);
-      if (integer === undefined) throw fail('an integer');
+      if (integer === undefined) throw notA('an integer', value, field, path);
       return integer;
     }
     case 'decimal': {
       const decimal = parseDecimal(value);
-      if (!decimal) throw fail('a decimal number');
+      if (!decimal) throw notA('a decimal number', value, field, path);
       if (field.formato === 'virgula') return toFixedText(decimal, 2).replace('.', ',');
       if (field.formato === 'ponto') return toFixedText(decimal, 2);
       return toNumber(decimal);
     }
     case 'data': {
       const text = formatDate(value, field.formato);
-      if (text === undefined) throw fail('a valid date');
+      if (text === undefined) throw notA('a valid date', value, field, path);
       return text;
     }
     case 'booleano': {
       const flag = asBoolean(value);
-      if (flag === undefined) throw fail('a boolean (true/false, S/N, 1/0)');
+      if (flag === undefined) throw notA('a boolean (true/false, S/N, 1/0)', value, field, path);
       if (field.formato === undefined) return flag;
       const [yes, no] = field.formato.split('/') as [string, string];
       return flag ? yes : no;
     }
   }
+}
+
+function notA(what: string, value: unknown, field: Pick<FieldSpec, 'id'>, path: string) {
+  return fieldError(path, field.id, `${preview(value)} is not ${what}`);
 }
 
 function asBoolean(value: unknown): boolean | undefined {

@@ -52,6 +52,14 @@ describe('convertValue inteiro', () => {
     assert.equal(convert(10n, 'inteiro'), 10);
   });
 
+  it('takes an integer number as it is, but -0 as 0 and never past 2^53', () => {
+    assert.equal(convert(-7, 'inteiro'), -7);
+    assert.ok(Object.is(convert(-0, 'inteiro'), 0));
+    assert.equal(convert(Number.MAX_SAFE_INTEGER, 'inteiro'), Number.MAX_SAFE_INTEGER);
+    rejects(2 ** 53, 'inteiro');
+    rejects(Number.NaN, 'inteiro');
+  });
+
   it('turns empty values into null', () => {
     assert.equal(convert('  ', 'inteiro'), null);
     assert.equal(convert(null, 'inteiro'), null);
