@@ -13,7 +13,7 @@
 // `rerun_sent=<n>`, `rerun_fraction=<second run time ÷ first>`; the last line is `ratio=<engine/direct
 // per-record throughput>`.
 // Knobs (environment): BENCH_RECORDS (10000, or the first argument), BENCH_CONCURRENCY (8), BENCH_CHUNK, BENCH_CHUNKS_IN_FLIGHT, BENCH_LATER_CHUNK,
-// BENCH_CHUNKS_PER_WORKER (the run section's defaults when unset), BENCH_LATENCY_SAMPLES (50),
+// BENCH_CHUNKS_PER_WORKER (the run section's defaults when unset), BENCH_WARMUP (2000 records per path before each phase), BENCH_LATENCY_SAMPLES (50),
 // BENCH_EAGER_START (1; 0 = the API's client on its own connection), BENCH_BATCH (50), BENCH_LARGE (0 = skip; e.g. 100000: one more engine run in
 // batch mode over that many new records, printing `peak_rss_mb=` (this process, where the worker runs)
 // and `history_events_max=` (the most events in one execution of its continue-as-new chain)).
@@ -44,7 +44,11 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 50);
 const BATCH = Number(process.env.BENCH_BATCH ?? 50);
 const LARGE = Number(process.env.BENCH_LARGE ?? 0);
-const WARMUP = 200;
+// records each path sends before each phase: enough for the engine's bulk path (its chunks of 500 after the
+// first eight of 100, two chunks at once, pools at their size, JIT) to be warm, not only its first chunks;
+// after 200, the engine's first half ran about 30% slower than its second while the loop's two were equal
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2_000);
+if (!Number.isInteger(WARMUP) || WARMUP < 1) throw new Error(`BENCH_WARMUP must be a positive integer, not ${process.env.BENCH_WARMUP}`);
 const DEADLINE_MS = 15 * 60_000;
 
 const log = (line: string) => console.log(line);
@@ -65,6 +69,8 @@ type Path = (first: number, last: number) => Promise<number>;
 
 /** One path of a phase: its records start at `first`. */
 interface Side {
+  /** For the per-half lines. */
+  name: string;
   first: number;
   run: Path;
 }
@@ -80,8 +86,11 @@ async function inTurn(sides: Side[], count: number): Promise<Array<[number, numb
   const totals = sides.map((): [number, number] => [0, 0]);
   const timed = async (i: number, from: number, n: number) => {
     const t = performance.now();
-    totals[i]![0] += await sides[i]!.run(sides[i]!.first + from, sides[i]!.first + from + n - 1);
-    totals[i]![1] += performance.now() - t;
+    const sent = await sides[i]!.run(sides[i]!.first + from, sides[i]!.first + from + n - 1);
+    const ms = performance.now() - t;
+    totals[i]![0] += sent;
+    totals[i]![1] += ms;
+    log(`  ${sides[i]!.name}, ${from ? 'second' : 'first'} half: ${rate(sent, ms).toFixed(1)} records/s`);
   };
   for (let i = 0; i < sides.length; i++) await timed(i, 0, half);
   for (let i = sides.length - 1; i >= 0; i--) await timed(i, half, count - half);
@@ -186,7 +195,7 @@ async function main() {
       return totals.sent;
     };
 
-    // warm-up: WSDL loaded, JIT warm, pools filled, on both paths
+    // warm-up: WSDL loaded, JIT warm, pools filled, later chunks run, on both paths
     const e = databases.engine!.range;
     const d = databases.direct!.range;
     await engineRun(e.first, e.first + WARMUP - 1);
@@ -195,8 +204,8 @@ async function main() {
     // throughput: the same records, the same receiver, both paths in turn
     const [[engineSent, engineMs], [directSent, directMs]] = await inTurn(
       [
-        { first: e.first + WARMUP, run: engineRun },
-        { first: d.first + WARMUP, run: directRun },
+        { name: 'engine', first: e.first + WARMUP, run: engineRun },
+        { name: 'direct', first: d.first + WARMUP, run: directRun },
       ],
       RECORDS,
     );
@@ -254,9 +263,9 @@ async function main() {
     // batch_multiple divides by the direct per-record loop run in this phase too, on records of its own
     const [[engineBatchSent, engineBatchMs], [directBatchSent, directBatchMs], [directAgainSent, directAgainMs]] = await inTurn(
       [
-        { first: be + WARMUP, run: engineRun },
-        { first: bd + WARMUP, run: directBatchRun },
-        { first: bd + WARMUP + RECORDS, run: directRun },
+        { name: 'engine batch', first: be + WARMUP, run: engineRun },
+        { name: 'direct batch', first: bd + WARMUP, run: directBatchRun },
+        { name: 'direct per record', first: bd + WARMUP + RECORDS, run: directRun },
       ],
       RECORDS,
     );
